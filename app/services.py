@@ -1,0 +1,26 @@
+"""The per-application objects the handlers share: config, store, token signer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from .config import Config
+from .store import Store
+from .tokens import ManageTokens
+
+
+@dataclass
+class Services:
+    config: Config
+    client: Any
+    store: Store
+    tokens: ManageTokens
+    embedded: bool
+
+
+def services() -> Services:
+    """The current app's :class:`Services` (set up by :func:`app.create_app`)."""
+    return current_app.extensions["burnlink"]

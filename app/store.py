@@ -1,0 +1,225 @@
+"""The Redis store: ciphertext, verifiers, counters and times, nothing else.
+
+Data model (``P`` is the configured prefix, ``{id}`` the secret id as a Redis
+Cluster hash tag, so every script below touches one slot):
+
+``P:{id}:s`` – hash, TTL = the secret's ttl
+    ``c`` raw ciphertext blob, ``l`` link verifier, ``a`` auth verifier,
+    ``n`` views left, ``f`` wrong-code count, ``h`` has_code (0/1), ``e`` expiry (epoch s)
+``P:{id}:r`` – hash, TTL = ttl + receipt retention (≥ 24 h)
+    ``s`` state (waiting, viewed, burned, destroyed; "expired" is derived),
+    ``n`` views left, ``e`` expiry, ``t`` space-separated epoch seconds of views
+
+Every state change that a reader can race on is one Lua script, so it is
+atomic on a single Redis and, thanks to the hash tag, on a cluster.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from .errors import NotFound, WrongAccessCode
+from .protocol import b64u_encode, new_id
+
+_CREATE = """
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local ttl = tonumber(ARGV[6])
+local exp = tonumber(ARGV[8]) + ttl
+redis.call('HSET', KEYS[1], 'c', ARGV[1], 'l', ARGV[2], 'a', ARGV[3], 'n', ARGV[4], 'f', 0, 'h', ARGV[5], 'e', exp)
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('HSET', KEYS[2], 's', 'waiting', 'n', ARGV[4], 'e', exp, 't', '')
+redis.call('EXPIRE', KEYS[2], ttl + tonumber(ARGV[7]))
+return 1
+"""
+
+# Link check, auth check, failure count, destruction, view spend and receipt
+# update in one step: parallel wrong guesses cannot pass the limit and
+# parallel right ones cannot pass the views. A wrong link proof changes nothing.
+_REVEAL = """
+local s = redis.call('HMGET', KEYS[1], 'l', 'a', 'n')
+if not s[1] or s[1] ~= ARGV[1] then return {0} end
+if s[2] ~= ARGV[2] then
+  local f = redis.call('HINCRBY', KEYS[1], 'f', 1)
+  local left = tonumber(ARGV[4]) - f
+  if left <= 0 then
+    redis.call('DEL', KEYS[1])
+    redis.call('HSET', KEYS[2], 's', 'destroyed', 'n', 0)
+    return {2, 0}
+  end
+  return {2, left}
+end
+local n = tonumber(s[3]) - 1
+local c = redis.call('HGET', KEYS[1], 'c')
+if n <= 0 then
+  n = 0
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('HSET', KEYS[1], 'n', n)
+end
+local t = redis.call('HGET', KEYS[2], 't')
+if not t or t == '' then t = ARGV[3] else t = t .. ' ' .. ARGV[3] end
+redis.call('HSET', KEYS[2], 's', 'viewed', 'n', n, 't', t)
+return {1, c, n}
+"""
+
+_RECEIPT = """
+local r = redis.call('HMGET', KEYS[2], 's', 'n', 'e', 't')
+if not r[1] then return {} end
+return {redis.call('EXISTS', KEYS[1]), r[1], r[2], r[3], r[4]}
+"""
+
+_BURN = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+if redis.call('DEL', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[2], 's', 'burned', 'n', 0)
+end
+return 1
+"""
+
+
+def iso(ts: float) -> str:
+    """Epoch seconds as ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(ts)))
+
+
+@dataclass(frozen=True)
+class Created:
+    id: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class Metadata:
+    has_code: bool
+    expires_at: int
+    views_left: int
+
+
+@dataclass(frozen=True)
+class Revealed:
+    blob: bytes
+    views_left: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    state: str
+    views_left: int
+    viewed_at: list[int]
+    expires_at: int
+
+
+class Store:
+    """Secrets in Redis. Raises :class:`NotFound` / :class:`WrongAccessCode`;
+    Redis failures surface as :class:`redis.exceptions.RedisError` (mapped to 503
+    by the app)."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        prefix: str = "bl",
+        max_failures: int = 5,
+        receipt_retention: int = 24 * 3600,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.max_failures = max_failures
+        self.receipt_retention = receipt_retention
+        self.clock = clock
+        self._create = client.register_script(_CREATE)
+        self._reveal = client.register_script(_REVEAL)
+        self._receipt = client.register_script(_RECEIPT)
+        self._burn = client.register_script(_BURN)
+
+    def keys(self, secret_id: str) -> list[str]:
+        """The secret's and its receipt's key; one hash tag so they share a slot."""
+        return [f"{self.prefix}:{{{secret_id}}}:s", f"{self.prefix}:{{{secret_id}}}:r"]
+
+    def create(self, blob: bytes, link_verifier: bytes, auth_verifier: bytes, *, ttl: int, views: int, has_code: bool) -> Created:
+        """Store a new secret under a fresh random id."""
+        now = int(self.clock())
+        for _ in range(3):  # 128-bit ids never collide in practice; the check is cheap insurance
+            secret_id = b64u_encode(new_id())
+            args = [blob, link_verifier, auth_verifier, views, int(has_code), ttl, self.receipt_retention, now]
+            if self._create(keys=self.keys(secret_id), args=args):
+                return Created(secret_id, now + ttl)
+        raise RuntimeError("could not allocate a secret id")
+
+    def metadata(self, secret_id: str, link_verifier: bytes) -> Metadata:
+        """What a link holder may know before reading; consumes nothing."""
+        stored, has_code, views, expires = self.client.hmget(self.keys(secret_id)[0], "l", "h", "n", "e")
+        if stored is None or not hmac.compare_digest(stored, link_verifier):
+            raise NotFound()
+        return Metadata(has_code == b"1", int(expires), int(views))
+
+    def reveal(self, secret_id: str, link_verifier: bytes, auth_verifier: bytes) -> Revealed:
+        """Spend one view atomically, or count one wrong code, or change nothing."""
+        now = int(self.clock())
+        result = self._reveal(keys=self.keys(secret_id), args=[link_verifier, auth_verifier, now, self.max_failures])
+        if result[0] == 1:
+            return Revealed(bytes(result[1]), int(result[2]))
+        if result[0] == 2:
+            left = int(result[1])
+            if left == 0:
+                detail = "Wrong access code. That was the last try: the secret has been destroyed."
+            else:
+                detail = f"Wrong access code. {left} {'try' if left == 1 else 'tries'} left before the secret is destroyed."
+            raise WrongAccessCode(detail, attempts_left=left)
+        raise NotFound()
+
+    def receipt(self, secret_id: str) -> Receipt:
+        """State and times only; outlives the secret by the retention period."""
+        row = self._receipt(keys=self.keys(secret_id), args=[])
+        if not row:
+            raise NotFound("No receipt for this secret (unknown id, or its receipt has expired).")
+        alive, state, views, expires, times = row
+        state = state.decode()
+        views_left = int(views)
+        if not alive and state in ("waiting", "viewed") and views_left > 0:
+            state, views_left = "expired", 0
+        viewed = [int(t) for t in times.decode().split()] if times else []
+        return Receipt(state, views_left, viewed, int(expires))
+
+    def burn(self, secret_id: str) -> None:
+        """Delete the ciphertext now; a no-op for a secret that has already ended."""
+        if not self._burn(keys=self.keys(secret_id), args=[]):
+            raise NotFound("No such secret (unknown id, or its receipt has expired).")
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())
+
+
+def connect(url: str | None, *, timeout: float = 2.0) -> tuple[Any, bool]:
+    """A Redis client for ``url``, or an embedded in-memory one when ``url`` is empty.
+
+    Returns ``(client, embedded)``. Commands are never retried: a retried reveal
+    whose first attempt ran but whose answer was lost would spend a second view.
+    """
+    if not url:
+        import fakeredis
+
+        return fakeredis.FakeRedis(server=fakeredis.FakeServer()), True
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    options: dict[str, Any] = {
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "retry": Retry(NoBackoff(), 0),
+        "health_check_interval": 30,
+    }
+    if url.startswith(("redis+cluster://", "rediss+cluster://")):
+        from redis.cluster import RedisCluster
+
+        real = url.replace("+cluster", "", 1)
+        options.pop("health_check_interval")
+        return RedisCluster.from_url(real, **options), False
+    return redis.Redis.from_url(url, **options), False

@@ -1,0 +1,37 @@
+"""Manage tokens: signed with itsdangerous, naming one secret, expiring with its receipt."""
+
+from __future__ import annotations
+
+import time
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from .errors import Forbidden, Unauthorized
+
+SALT = "burnlink/v1/manage"
+
+
+class ManageTokens:
+    """Issue and check the bearer tokens that let a creator see a receipt and burn early."""
+
+    def __init__(self, secret_key: str) -> None:
+        self._serializer = URLSafeTimedSerializer(secret_key, salt=SALT)
+
+    def issue(self, secret_id: str, expires_at: int) -> str:
+        """A token for ``secret_id`` valid until ``expires_at`` (epoch seconds)."""
+        return self._serializer.dumps([secret_id, int(expires_at)])
+
+    def check(self, authorization: str | None, secret_id: str) -> None:
+        """Raise :class:`Unauthorized` (401) or :class:`Forbidden` (403) unless the
+        ``Authorization`` header carries a live token for ``secret_id``."""
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized()
+        try:
+            named, expires_at = self._serializer.loads(token.strip())
+        except (BadSignature, ValueError, TypeError):
+            raise Unauthorized("The manage token is malformed or forged.") from None
+        if not isinstance(named, str) or not isinstance(expires_at, int) or expires_at < time.time():
+            raise Unauthorized("The manage token has expired.")
+        if named != secret_id:
+            raise Forbidden("This manage token belongs to another secret.")
