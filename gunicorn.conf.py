@@ -20,6 +20,9 @@ keepalive = 5
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("BURNLINK_LOG_LEVEL", "info")
+# No control socket: one fixed path per user would collide between instances
+# (two apps on one host, the test suite's servers), and nothing here uses it.
+control_socket_disable = True
 limit_request_line = 4094
 limit_request_field_size = 8190
 # The response header "Server: gunicorn" names the software; drop it.

@@ -21,7 +21,7 @@ from .services import Services
 from .store import Store, connect
 from .tokens import ManageTokens
 
-__all__ = ["create_app", "Config", "load_config"]
+__all__ = ["Config", "create_app", "load_config"]
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("burnlink")

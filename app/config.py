@@ -45,7 +45,7 @@ class Config:
     rate_limits: bool = True
     rate_create: str = "30/minute;300/hour"
     rate_reveal: str = "60/minute"
-    rate_reveal_secret: str = "20/minute"
+    rate_reveal_secret: str = "20/minute"  # noqa: S105 - a rate, not a password
     trusted_proxies: int = 0
     metrics: bool = False
     metrics_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")

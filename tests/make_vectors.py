@@ -113,7 +113,7 @@ NORMALIZE = [
     ("7k4mq\u20132xr9d", "7K4MQ2XR9D"),
     ("7k4mq\u22122xr9d\n", "7K4MQ2XR9D"),
     ("\u3000７Ｋ４ＭＱ－２ＸＲ９Ｄ", "7K4MQ2XR9D"),
-    ("oil-lamp-oil", "011AMP011"),
+    ("oil-lamp-oil", "0111AMP011"),
     ("ｐａｓｓ ｗｏｒｄ－ß１２", "PASSW0RDSS12"),
     ("correct horse battery", "C0RRECTH0RSEBATTERY"),
     ("a!b@c#d$e%", "A!B@C#D$E%"),
@@ -132,7 +132,7 @@ B64U_INVALID = [
     ("AA+/", "standard alphabet"),
     ("AAAAA", "length 1 mod 4"),
     ("AB", "non-zero trailing bits"),
-    ("AAE", "non-zero trailing bits"),
+    ("AAF", "non-zero trailing bits"),
 ]
 
 

@@ -1,0 +1,165 @@
+"""The store's contract, written once and run against every backend.
+
+A backend's test module subclasses :class:`StoreContract` and provides a
+``redis_client`` fixture (fakeredis, a real redis-server, a Redis Cluster).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+import pytest
+from redis.crc import key_slot
+
+from app.errors import NotFound, WrongAccessCode
+from app.protocol import sha256
+from app.store import Store
+
+LINK, AUTH = sha256(b"link"), sha256(b"auth")
+BLOB = bytes(range(256)) * 4 + b"\x00\r\n"  # binary, with NULs and line ends, kept byte for byte
+
+
+def wait_until(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.05)
+
+
+class StoreContract:
+    """Behaviour every backend must show."""
+
+    @pytest.fixture
+    def store(self, redis_client: Any) -> Store:
+        return Store(redis_client, prefix=f"blc{secrets.token_hex(4)}", max_failures=5, receipt_retention=86400)
+
+    def make(self, store: Store, *, views: int = 1, ttl: int = 600, has_code: bool = True) -> str:
+        return store.create(BLOB, LINK, AUTH, ttl=ttl, views=views, has_code=has_code).id
+
+    def test_create_then_metadata(self, store: Store) -> None:
+        before = int(time.time())
+        sid = self.make(store, views=3)
+        meta = store.metadata(sid, LINK)
+        assert meta.has_code is True and meta.views_left == 3
+        assert before + 600 <= meta.expires_at <= int(time.time()) + 600
+
+    def test_metadata_needs_the_link_proof(self, store: Store) -> None:
+        sid = self.make(store)
+        with pytest.raises(NotFound):
+            store.metadata(sid, sha256(b"other"))
+        with pytest.raises(NotFound):
+            store.metadata("A" * 22, LINK)
+
+    def test_reveal_returns_the_exact_bytes_and_burns(self, store: Store) -> None:
+        sid = self.make(store)
+        revealed = store.reveal(sid, LINK, AUTH)
+        assert revealed.blob == BLOB and revealed.views_left == 0
+        assert store.client.exists(store.keys(sid)[0]) == 0
+        with pytest.raises(NotFound):
+            store.reveal(sid, LINK, AUTH)
+        receipt = store.receipt(sid)
+        assert receipt.state == "viewed" and receipt.views_left == 0 and len(receipt.viewed_at) == 1
+
+    def test_several_views_count_down(self, store: Store) -> None:
+        sid = self.make(store, views=3)
+        assert [store.reveal(sid, LINK, AUTH).views_left for _ in range(3)] == [2, 1, 0]
+        with pytest.raises(NotFound):
+            store.reveal(sid, LINK, AUTH)
+        receipt = store.receipt(sid)
+        assert receipt.state == "viewed" and len(receipt.viewed_at) == 3
+
+    def test_wrong_link_proof_changes_nothing(self, store: Store) -> None:
+        sid = self.make(store)
+        secret_key = store.keys(sid)[0]
+        before = store.client.hgetall(secret_key)
+        for _ in range(20):
+            with pytest.raises(NotFound):
+                store.reveal(sid, sha256(secrets.token_bytes(32)), AUTH)
+            with pytest.raises(NotFound):
+                store.reveal(sid, sha256(secrets.token_bytes(32)), sha256(secrets.token_bytes(32)))
+        assert store.client.hgetall(secret_key) == before
+        assert store.receipt(sid).state == "waiting"
+        assert store.reveal(sid, LINK, AUTH).blob == BLOB
+
+    def test_wrong_codes_count_down_then_destroy(self, store: Store) -> None:
+        sid = self.make(store, views=2)
+        left = []
+        for _ in range(5):
+            with pytest.raises(WrongAccessCode) as info:
+                store.reveal(sid, LINK, sha256(b"wrong"))
+            left.append(info.value.extra["attempts_left"])
+        assert left == [4, 3, 2, 1, 0]
+        assert store.client.exists(store.keys(sid)[0]) == 0
+        with pytest.raises(NotFound):
+            store.reveal(sid, LINK, AUTH)
+        receipt = store.receipt(sid)
+        assert receipt.state == "destroyed" and receipt.views_left == 0
+
+    def test_right_code_after_wrong_ones_still_opens(self, store: Store) -> None:
+        sid = self.make(store)
+        for _ in range(4):
+            with pytest.raises(WrongAccessCode):
+                store.reveal(sid, LINK, sha256(b"wrong"))
+        assert store.reveal(sid, LINK, AUTH).blob == BLOB
+
+    def test_burn(self, store: Store) -> None:
+        sid = self.make(store, views=2)
+        store.burn(sid)
+        with pytest.raises(NotFound):
+            store.reveal(sid, LINK, AUTH)
+        assert store.receipt(sid).state == "burned"
+        store.burn(sid)  # again: still fine while the receipt lasts
+        assert store.receipt(sid).state == "burned"
+        with pytest.raises(NotFound):
+            store.burn("B" * 22)
+
+    def test_burn_after_last_view_keeps_the_viewed_state(self, store: Store) -> None:
+        sid = self.make(store)
+        store.reveal(sid, LINK, AUTH)
+        store.burn(sid)
+        assert store.receipt(sid).state == "viewed"
+
+    def test_every_key_has_a_ttl_and_the_receipt_outlives_the_secret(self, store: Store) -> None:
+        sid = self.make(store, ttl=600)
+        secret_key, receipt_key = store.keys(sid)
+        assert 0 < store.client.ttl(secret_key) <= 600
+        assert 600 + 86400 - 5 <= store.client.ttl(receipt_key) <= 600 + 86400
+        store.reveal(sid, LINK, AUTH)
+        assert store.client.ttl(receipt_key) >= 86400
+
+    def test_keys_share_one_hash_slot(self, store: Store) -> None:
+        sid = self.make(store)
+        slots = {key_slot(key.encode()) for key in store.keys(sid)}
+        assert len(slots) == 1
+
+    def test_only_ciphertext_verifiers_counters_and_times_are_stored(self, store: Store) -> None:
+        sid = self.make(store)
+        secret_key, receipt_key = store.keys(sid)
+        assert set(store.client.hgetall(secret_key)) == {b"c", b"l", b"a", b"n", b"f", b"h", b"e"}
+        assert store.client.hget(secret_key, "c") == BLOB
+        assert set(store.client.hgetall(receipt_key)) == {b"s", b"n", b"e", b"t"}
+        store.reveal(sid, LINK, AUTH)
+        assert BLOB not in b"".join(store.client.hgetall(receipt_key).values())
+
+    def test_expiry_ends_the_secret_and_the_receipt_says_expired(self, store: Store) -> None:
+        sid = self.make(store, ttl=1)
+        assert store.receipt(sid).state == "waiting"
+        wait_until(lambda: store.client.exists(store.keys(sid)[0]) == 0)
+        with pytest.raises(NotFound):
+            store.reveal(sid, LINK, AUTH)
+        receipt = store.receipt(sid)
+        assert receipt.state == "expired" and receipt.views_left == 0
+
+    def test_a_partly_viewed_secret_that_expires_says_expired(self, store: Store) -> None:
+        sid = self.make(store, ttl=1, views=2)
+        store.reveal(sid, LINK, AUTH)
+        wait_until(lambda: store.client.exists(store.keys(sid)[0]) == 0)
+        receipt = store.receipt(sid)
+        assert receipt.state == "expired" and len(receipt.viewed_at) == 1
+
+    def test_unknown_receipt(self, store: Store) -> None:
+        with pytest.raises(NotFound):
+            store.receipt("C" * 22)
