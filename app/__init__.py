@@ -77,8 +77,10 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
     app.register_error_handler(Exception, _handle_error)
     app.after_request(apply_security_headers)
     from .observability import init_observability
+    from .ratelimit import init_rate_limits
 
     init_observability(app)
+    app.extensions["burnlink_limiter"] = init_rate_limits(app, config)
     return app
 
 

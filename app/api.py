@@ -271,7 +271,9 @@ def burn_secret(sid: str) -> Response:
     no_query()
     sid = secret_id_for_manage(sid)
     services().store.burn(sid)
-    return Response(status=204)
+    response = Response(status=204)
+    del response.headers["Content-Type"]  # no content, so no type (Flask's default would say text/html)
+    return response
 
 
 def secret_id_for_manage(sid: str) -> str:

@@ -129,11 +129,14 @@ def reveal(sid: str, values: dict[str, Any]) -> Response:
     if code is not None and not isinstance(code, str):
         raise InvalidInput("access_code must be a string.", field="access_code")
     store = services().store
-    link = protocol.link_proof(key)
-    if code is None and store.metadata(sid, protocol.sha256(link)).has_code:
-        # Asking first costs one read and spares the reader a counted wrong try.
+    # The cheap link check comes first: PBKDF2 runs only for a real secret whose
+    # key the caller holds, so unknown ids cannot be used to burn server CPU.
+    meta = store.metadata(sid, protocol.sha256(protocol.link_proof(key)))
+    if meta.has_code and code is None:
+        # Asking first spares the reader a counted wrong try.
         raise InvalidInput("This secret needs its access code: add -d access_code=….", field="access_code")
-    keys = protocol.derive_keys(key, code)
+    # A code sent for a secret made without one is ignored rather than counted as wrong.
+    keys = protocol.derive_keys(key, code if meta.has_code else None)
     revealed = store.reveal(sid, keys.link_verifier, keys.auth_verifier)
     try:
         payload = protocol.open_blob(revealed.blob, key, keys=keys)
