@@ -49,6 +49,11 @@ def on_starting(server):
 
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
     mp_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not mp_dir and os.environ.get("BURNLINK_METRICS", "").lower() in ("1", "true", "yes", "on"):
+        # Workers are separate processes: prometheus-client sums them through files.
+        import tempfile
+
+        mp_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="burnlink-metrics-")
     if mp_dir:
         os.makedirs(mp_dir, exist_ok=True)
         for name in os.listdir(mp_dir):

@@ -15,10 +15,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from . import curl
-from .errors import BurnlinkError, InvalidInput, NotFound
+from .errors import BurnlinkError, InvalidInput, NotFound, WrongAccessCode
+from .observability import event
 from .protocol import ID_LEN, KEY_LEN, MIN_BLOB, b64u_decode, b64u_encode, sha256
 from .services import services
-from .store import iso
+from .store import Revealed, iso
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health = Blueprint("health", __name__)
@@ -210,6 +211,7 @@ def create_secret() -> Response:
 
 def created_response(sid: str, expires_at: int, views: int, extra: dict[str, Any] | None = None) -> Response:
     """201 with Location and the creator's manage token."""
+    event("created")
     token = services().tokens.issue(sid, expires_at + current_app.config["BURNLINK"].receipt_retention)
     body = {"id": sid, "url": f"{base_url()}/s/{sid}", "expires_at": iso(expires_at), "views": views, "manage_token": token}
     body.update(extra or {})
@@ -247,8 +249,21 @@ def reveal_secret(sid: str) -> Response:
         return curl.reveal(sid, values)
     link = b64_member(values, "link", KEY_LEN)
     auth = b64_member(values, "auth", KEY_LEN)
-    revealed = services().store.reveal(sid, sha256(link), sha256(auth))
+    revealed = reveal(sid, sha256(link), sha256(auth))
     return jsonify(ciphertext=b64u_encode(revealed.blob), views_left=revealed.views_left)
+
+
+def reveal(sid: str, link_verifier: bytes, auth_verifier: bytes) -> Revealed:
+    """Spend one view in the store, counting what happened (both read modes come here)."""
+    try:
+        revealed = services().store.reveal(sid, link_verifier, auth_verifier)
+    except WrongAccessCode as err:
+        event("wrong_code")
+        if err.extra.get("attempts_left") == 0:
+            event("destroyed")
+        raise
+    event("revealed")
+    return revealed
 
 
 @bp.get("/secrets/<sid>/receipt")
@@ -257,6 +272,8 @@ def secret_receipt(sid: str) -> Response:
     no_query()
     sid = secret_id_for_manage(sid)
     receipt = services().store.receipt(sid)
+    if receipt.newly_expired_unread:
+        event("expired_unread")
     return jsonify(
         state=receipt.state,
         views_left=receipt.views_left,
@@ -270,7 +287,8 @@ def burn_secret(sid: str) -> Response:
     """Burn now; 204 again for a secret that has already ended while its receipt lasts."""
     no_query()
     sid = secret_id_for_manage(sid)
-    services().store.burn(sid)
+    if services().store.burn(sid):
+        event("burned")
     response = Response(status=204)
     del response.headers["Content-Type"]  # no content, so no type (Flask's default would say text/html)
     return response

@@ -1,22 +1,93 @@
-"""Request logs: one JSON line per request, and nothing a secret could hide in.
+"""Request logs and Prometheus metrics: what an operator sees, and nothing a secret could hide in.
 
-A line holds the method, the route *template* (``/api/v1/secrets/<sid>``, so
-not even the id), the status, the duration and a request id. Never a body, a
-query string, a header value, a fragment, a code, a proof or a token.
+A log line holds the method, the route *template* (``/api/v1/secrets/<sid>``,
+so not even the id), the status, the duration and a request id. Never a body,
+a query string, a header value, a fragment, a code, a proof or a token.
+
+Metrics (off by default; ``BURNLINK_METRICS=1``) count secrets created,
+revealed, destroyed by wrong codes, burned and expired unread, and time every
+request. Under gunicorn, ``PROMETHEUS_MULTIPROC_DIR`` switches prometheus-client
+to its multiprocess mode so ``/metrics`` sums all workers.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import os
 import re
 import secrets
+import sys
 import time
+from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, current_app, g, request
 
 access_log = logging.getLogger("burnlink.access")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+EVENTS = {
+    "created": "Secrets created.",
+    "revealed": "Views spent (successful reveals).",
+    "destroyed": "Secrets destroyed by too many wrong access codes.",
+    "wrong_code": "Wrong access codes counted.",
+    "burned": "Secrets burned early with their manage token.",
+    "expired_unread": "Secrets seen to have expired with no view spent (counted when first observed).",
+}
+
+
+def configure_logging(level: str | None = None) -> None:
+    """Log to stderr: access lines as bare JSON, everything else with a level prefix."""
+    root = logging.getLogger("burnlink")
+    if root.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(level or os.environ.get("BURNLINK_LOG_LEVEL", "INFO").upper())
+    root.propagate = False
+    access = logging.StreamHandler(sys.stderr)
+    access.setFormatter(logging.Formatter("%(message)s"))
+    access_log.addHandler(access)
+    access_log.propagate = False
+
+
+def event(name: str) -> None:
+    """Record that ``name`` (one of :data:`EVENTS`) happened in this request."""
+    metrics = current_app.extensions.get("burnlink_metrics")
+    if metrics is not None:
+        metrics.events.labels(event=name).inc()
+
+
+class Metrics:
+    """The app's Prometheus collectors (a private registry, or the multiprocess files)."""
+
+    def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Histogram
+
+        self.multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+        # In multiprocess mode the values live in files and /metrics reads them all;
+        # otherwise each app keeps its own registry (tests build many apps).
+        self.registry = None if self.multiprocess else CollectorRegistry()
+        self.events = Counter("burnlink_events_total", "Secret lifecycle events.", ["event"], registry=self.registry)
+        for name in EVENTS:
+            self.events.labels(event=name)
+        self.latency = Histogram(
+            "burnlink_request_duration_seconds",
+            "Request latency by route template.",
+            ["method", "route", "status"],
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+        )
+
+    def render(self) -> bytes:
+        from prometheus_client import CollectorRegistry, generate_latest, multiprocess
+
+        if self.multiprocess:
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry)
+        return generate_latest(self.registry)
 
 
 def _start() -> None:
@@ -27,27 +98,49 @@ def _start() -> None:
 
 def _finish(response: Response) -> Response:
     started = g.get("burnlink_started")
-    duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+    duration = time.perf_counter() - started if started else 0.0
     route = request.url_rule.rule if request.url_rule else "<unmatched>"
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    access_log.info(
-        json.dumps(
-            {
-                "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "method": request.method,
-                "route": route,
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-                "request_id": g.get("request_id"),
-            }
+    metrics: Metrics | None = current_app.extensions.get("burnlink_metrics")
+    if metrics is not None:
+        metrics.latency.labels(request.method, route, str(response.status_code)).observe(duration)
+    if current_app.config["BURNLINK"].log_requests:
+        access_log.info(
+            json.dumps(
+                {
+                    "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "method": request.method,
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round(duration * 1000, 2),
+                    "request_id": g.get("request_id"),
+                }
+            )
         )
-    )
     return response
 
 
-def init_observability(app: Flask) -> None:
-    """Install the request log hooks on ``app``."""
-    if not app.config["BURNLINK"].log_requests:
-        return
+def _metrics_view() -> Response:
+    """Prometheus text format, only for the configured networks (404 for anyone else)."""
+    config = current_app.config["BURNLINK"]
+    try:
+        client = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        abort(404)
+    if not any(client in ipaddress.ip_network(net, strict=False) for net in config.metrics_networks):
+        abort(404)
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    metrics: Metrics = current_app.extensions["burnlink_metrics"]
+    return Response(metrics.render(), mimetype=CONTENT_TYPE_LATEST.split(";")[0])
+
+
+def init_observability(app: Flask) -> Any:
+    """Install the request hooks, and ``/metrics`` when metrics are on."""
+    config = app.config["BURNLINK"]
     app.before_request(_start)
     app.after_request(_finish)
+    if config.metrics:
+        app.extensions["burnlink_metrics"] = Metrics()
+        app.add_url_rule("/metrics", "metrics", _metrics_view)
+    return app.extensions.get("burnlink_metrics")

@@ -68,16 +68,26 @@ redis.call('HSET', KEYS[2], 's', 'viewed', 'n', n, 't', t)
 return {1, c, n}
 """
 
+# A secret whose key is gone while its receipt still says waiting/viewed with
+# views left has expired; the receipt records that, so it is reported once.
 _RECEIPT = """
 local r = redis.call('HMGET', KEYS[2], 's', 'n', 'e', 't')
 if not r[1] then return {} end
-return {redis.call('EXISTS', KEYS[1]), r[1], r[2], r[3], r[4]}
+local fresh = 0
+if (r[1] == 'waiting' or r[1] == 'viewed') and tonumber(r[2]) > 0 and redis.call('EXISTS', KEYS[1]) == 0 then
+  if r[1] == 'waiting' then fresh = 1 end
+  r[1] = 'expired'
+  r[2] = '0'
+  redis.call('HSET', KEYS[2], 's', 'expired', 'n', 0)
+end
+return {fresh, r[1], r[2], r[3], r[4]}
 """
 
 _BURN = """
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 if redis.call('DEL', KEYS[1]) == 1 then
   redis.call('HSET', KEYS[2], 's', 'burned', 'n', 0)
+  return 2
 end
 return 1
 """
@@ -113,6 +123,7 @@ class Receipt:
     views_left: int
     viewed_at: list[int]
     expires_at: int
+    newly_expired_unread: bool = False
 
 
 class Store:
@@ -180,18 +191,16 @@ class Store:
         row = self._receipt(keys=self.keys(secret_id), args=[])
         if not row:
             raise NotFound("No receipt for this secret (unknown id, or its receipt has expired).")
-        alive, state, views, expires, times = row
-        state = state.decode()
-        views_left = int(views)
-        if not alive and state in ("waiting", "viewed") and views_left > 0:
-            state, views_left = "expired", 0
+        fresh, state, views, expires, times = row
         viewed = [int(t) for t in times.decode().split()] if times else []
-        return Receipt(state, views_left, viewed, int(expires))
+        return Receipt(state.decode(), int(views), viewed, int(expires), bool(fresh))
 
-    def burn(self, secret_id: str) -> None:
-        """Delete the ciphertext now; a no-op for a secret that has already ended."""
-        if not self._burn(keys=self.keys(secret_id), args=[]):
+    def burn(self, secret_id: str) -> bool:
+        """Delete the ciphertext now; ``False`` (a no-op) for a secret that had already ended."""
+        result = self._burn(keys=self.keys(secret_id), args=[])
+        if not result:
             raise NotFound("No such secret (unknown id, or its receipt has expired).")
+        return result == 2
 
     def ping(self) -> bool:
         return bool(self.client.ping())
