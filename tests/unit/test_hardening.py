@@ -162,12 +162,11 @@ def test_logs_never_hold_a_secret(make_app: Any, caplog: pytest.LogCaptureFixtur
 
 
 def metric(text: str, name: str) -> float:
+    """The value of the sample ``name`` (with its labels) in Prometheus text format."""
     for line in text.splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{") and line.split(" ")[0] == name:
-            return float(line.rsplit(" ", 1)[1])
-    for line in text.splitlines():
-        if line.startswith(name):
-            return float(line.rsplit(" ", 1)[1])
+        sample, _, value = line.rpartition(" ")
+        if sample == name:
+            return float(value)
     raise AssertionError(f"{name} not in metrics")
 
 
