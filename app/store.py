@@ -3,49 +3,55 @@
 Data model (``P`` is the configured prefix, ``{id}`` the secret id as a Redis
 Cluster hash tag, so every script below touches one slot):
 
-``P:{id}:s`` – hash, TTL = the secret's ttl
-    ``c`` raw ciphertext blob, ``l`` link verifier, ``a`` auth verifier,
-    ``n`` views left, ``f`` wrong-code count, ``h`` has_code (0/1), ``e`` expiry (epoch s)
-``P:{id}:r`` – hash, TTL = ttl + receipt retention (≥ 24 h)
-    ``s`` state (waiting, viewed, burned, destroyed; "expired" is derived),
-    ``n`` views left, ``e`` expiry, ``t`` space-separated epoch seconds of views
+``P:{id}:s`` – string, TTL = the secret's ttl:
+    link verifier (32 bytes) || auth verifier (32 bytes) || ciphertext blob.
+    Everything that must vanish when the secret ends is in this one key, so an
+    expiry, a burn or the last view removes it in one step.
+``P:{id}:r`` – the receipt, a small hash, TTL = ttl + retention (≥ 24 h):
+    ``s`` state (waiting, viewed, burned, destroyed, expired), ``n`` views left,
+    ``f`` wrong codes, ``h`` has_code (0/1), ``e`` expiry (epoch s),
+    ``t`` space-separated epoch seconds of the views.
 
-Every state change that a reader can race on is one Lua script, so it is
-atomic on a single Redis and, thanks to the hash tag, on a cluster.
+A string keeps the ciphertext in one allocation and leaves the receipt small
+enough for Redis's compact listpack encoding; a single hash holding both would
+be a full hashtable (measured: ~460 bytes more per secret). Every state change
+a reader can race on is one Lua script: atomic on one Redis and, thanks to the
+hash tag, on a cluster.
 """
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import redis
 
 from .errors import NotFound, WrongAccessCode
 from .protocol import b64u_encode, new_id
 
 _CREATE = """
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-local ttl = tonumber(ARGV[6])
-local exp = tonumber(ARGV[8]) + ttl
-redis.call('HSET', KEYS[1], 'c', ARGV[1], 'l', ARGV[2], 'a', ARGV[3], 'n', ARGV[4], 'f', 0, 'h', ARGV[5], 'e', exp)
-redis.call('EXPIRE', KEYS[1], ttl)
-redis.call('HSET', KEYS[2], 's', 'waiting', 'n', ARGV[4], 'e', exp, 't', '')
-redis.call('EXPIRE', KEYS[2], ttl + tonumber(ARGV[7]))
+local ttl = tonumber(ARGV[4])
+local exp = tonumber(ARGV[6]) + ttl
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
+redis.call('HSET', KEYS[2], 's', 'waiting', 'n', ARGV[2], 'f', 0, 'h', ARGV[3], 'e', exp, 't', '')
+redis.call('EXPIRE', KEYS[2], ttl + tonumber(ARGV[5]))
 return 1
+"""
+
+_METADATA = """
+if redis.call('GETRANGE', KEYS[1], 0, 31) ~= ARGV[1] then return false end
+return redis.call('HMGET', KEYS[2], 'h', 'n', 'e')
 """
 
 # Link check, auth check, failure count, destruction, view spend and receipt
 # update in one step: parallel wrong guesses cannot pass the limit and
 # parallel right ones cannot pass the views. A wrong link proof changes nothing.
 _REVEAL = """
-local s = redis.call('HMGET', KEYS[1], 'l', 'a', 'n')
-if not s[1] or s[1] ~= ARGV[1] then return {0} end
-if s[2] ~= ARGV[2] then
-  local f = redis.call('HINCRBY', KEYS[1], 'f', 1)
+local head = redis.call('GETRANGE', KEYS[1], 0, 63)
+if #head < 64 or string.sub(head, 1, 32) ~= ARGV[1] then return {0} end
+if string.sub(head, 33, 64) ~= ARGV[2] then
+  local f = redis.call('HINCRBY', KEYS[2], 'f', 1)
   local left = tonumber(ARGV[4]) - f
   if left <= 0 then
     redis.call('DEL', KEYS[1])
@@ -54,15 +60,15 @@ if s[2] ~= ARGV[2] then
   end
   return {2, left}
 end
-local n = tonumber(s[3]) - 1
-local c = redis.call('HGET', KEYS[1], 'c')
+local r = redis.call('HMGET', KEYS[2], 'n', 't')
+if not r[1] then return {0} end
+local n = tonumber(r[1]) - 1
+local c = redis.call('GETRANGE', KEYS[1], 64, -1)
 if n <= 0 then
   n = 0
   redis.call('DEL', KEYS[1])
-else
-  redis.call('HSET', KEYS[1], 'n', n)
 end
-local t = redis.call('HGET', KEYS[2], 't')
+local t = r[2]
 if not t or t == '' then t = ARGV[3] else t = t .. ' ' .. ARGV[3] end
 redis.call('HSET', KEYS[2], 's', 'viewed', 'n', n, 't', t)
 return {1, c, n}
@@ -146,6 +152,7 @@ class Store:
         self.receipt_retention = receipt_retention
         self.clock = clock
         self._create = client.register_script(_CREATE)
+        self._metadata = client.register_script(_METADATA)
         self._reveal = client.register_script(_REVEAL)
         self._receipt = client.register_script(_RECEIPT)
         self._burn = client.register_script(_BURN)
@@ -159,16 +166,17 @@ class Store:
         now = int(self.clock())
         for _ in range(3):  # 128-bit ids never collide in practice; the check is cheap insurance
             secret_id = b64u_encode(new_id())
-            args = [blob, link_verifier, auth_verifier, views, int(has_code), ttl, self.receipt_retention, now]
+            args = [link_verifier + auth_verifier + blob, views, int(has_code), ttl, self.receipt_retention, now]
             if self._create(keys=self.keys(secret_id), args=args):
                 return Created(secret_id, now + ttl)
         raise RuntimeError("could not allocate a secret id")
 
     def metadata(self, secret_id: str, link_verifier: bytes) -> Metadata:
         """What a link holder may know before reading; consumes nothing."""
-        stored, has_code, views, expires = self.client.hmget(self.keys(secret_id)[0], "l", "h", "n", "e")
-        if stored is None or not hmac.compare_digest(stored, link_verifier):
+        row = self._metadata(keys=self.keys(secret_id), args=[link_verifier])
+        if not row or row[0] is None:
             raise NotFound()
+        has_code, views, expires = row
         return Metadata(has_code == b"1", int(expires), int(views))
 
     def reveal(self, secret_id: str, link_verifier: bytes, auth_verifier: bytes) -> Revealed:
@@ -231,4 +239,6 @@ def connect(url: str | None, *, timeout: float = 2.0) -> tuple[Any, bool]:
         real = url.replace("+cluster", "", 1)
         options.pop("health_check_interval")
         return RedisCluster.from_url(real, **options), False
+    import redis
+
     return redis.Redis.from_url(url, **options), False

@@ -71,16 +71,19 @@ class StoreContract:
         receipt = store.receipt(sid)
         assert receipt.state == "viewed" and len(receipt.viewed_at) == 3
 
+    def snapshot(self, store: Store, sid: str) -> tuple:
+        secret_key, receipt_key = store.keys(sid)
+        return store.client.get(secret_key), store.client.hgetall(receipt_key)
+
     def test_wrong_link_proof_changes_nothing(self, store: Store) -> None:
         sid = self.make(store)
-        secret_key = store.keys(sid)[0]
-        before = store.client.hgetall(secret_key)
+        before = self.snapshot(store, sid)
         for _ in range(20):
             with pytest.raises(NotFound):
                 store.reveal(sid, sha256(secrets.token_bytes(32)), AUTH)
             with pytest.raises(NotFound):
                 store.reveal(sid, sha256(secrets.token_bytes(32)), sha256(secrets.token_bytes(32)))
-        assert store.client.hgetall(secret_key) == before
+        assert self.snapshot(store, sid) == before
         assert store.receipt(sid).state == "waiting"
         assert store.reveal(sid, LINK, AUTH).blob == BLOB
 
@@ -138,11 +141,18 @@ class StoreContract:
     def test_only_ciphertext_verifiers_counters_and_times_are_stored(self, store: Store) -> None:
         sid = self.make(store)
         secret_key, receipt_key = store.keys(sid)
-        assert set(store.client.hgetall(secret_key)) == {b"c", b"l", b"a", b"n", b"f", b"h", b"e"}
-        assert store.client.hget(secret_key, "c") == BLOB
-        assert set(store.client.hgetall(receipt_key)) == {b"s", b"n", b"e", b"t"}
+        assert store.client.get(secret_key) == LINK + AUTH + BLOB  # verifiers, then the blob, byte for byte
+        assert set(store.client.hgetall(receipt_key)) == {b"s", b"n", b"f", b"h", b"e", b"t"}
         store.reveal(sid, LINK, AUTH)
-        assert BLOB not in b"".join(store.client.hgetall(receipt_key).values())
+        receipt = b"".join(store.client.hgetall(receipt_key).values())
+        assert BLOB[:32] not in receipt and LINK not in receipt and AUTH not in receipt
+
+    def test_metadata_changes_nothing(self, store: Store) -> None:
+        sid = self.make(store, views=2)
+        before = self.snapshot(store, sid)
+        for _ in range(3):
+            store.metadata(sid, LINK)
+        assert self.snapshot(store, sid) == before
 
     def test_expiry_ends_the_secret_and_the_receipt_says_expired(self, store: Store) -> None:
         sid = self.make(store, ttl=1)

@@ -102,8 +102,8 @@ def test_e_knowing_only_the_id_opens_nothing_and_spends_nothing(server: Gunicorn
     print(f"\n(e) 100 reveals with made-up proofs: {dict(counts)}")
     assert counts == Counter({404: 100})
     client = redis.Redis.from_url(redis_url)
-    stored = client.hgetall(f"{PREFIX}:{{{made.id}}}:s")
-    assert stored[b"n"] == b"1" and stored[b"f"] == b"0"
+    receipt = client.hgetall(f"{PREFIX}:{{{made.id}}}:r")
+    assert receipt[b"n"] == b"1" and receipt[b"f"] == b"0" and receipt[b"s"] == b"waiting"
     assert requests.post(url, json=made.reveal_body(), timeout=10).status_code == 200
     assert requests.post(url, json=made.reveal_body(), timeout=10).status_code == 404
 
@@ -113,9 +113,21 @@ def test_body_over_the_limit_is_refused_before_it_is_read(server: GunicornProces
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(b"POST /api/v1/secrets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                      b"Content-Length: 52428800\r\n\r\n" + b"{" * 1024)
-        reply = sock.recv(65536)
+        reply = b""
+        while b"\r\n\r\n" not in reply or len(reply.split(b"\r\n\r\n", 1)[1]) < _content_length(reply):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
     assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
     assert b"application/problem+json" in reply and b"too_large" in reply
+
+
+def _content_length(reply: bytes) -> int:
+    for line in reply.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return int(line.split(b":", 1)[1])
+    return 0
 
 
 def test_d_redis_stopped_mid_run() -> None:

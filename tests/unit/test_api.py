@@ -26,9 +26,11 @@ def problem(response: Any, status: int, code: str) -> dict:
     return body
 
 
-def stored(app: Flask, sid: str) -> dict:
+def stored(app: Flask, sid: str) -> tuple:
+    """The raw secret record and its receipt; ``(None, {...})`` once the secret has ended."""
     services = app.extensions["burnlink"]
-    return services.client.hgetall(services.store.keys(sid)[0])
+    secret_key, receipt_key = services.store.keys(sid)
+    return services.client.get(secret_key), services.client.hgetall(receipt_key)
 
 
 # --- the happy paths ----------------------------------------------------------------------------
@@ -80,7 +82,7 @@ def test_wrong_code_counts_and_the_fifth_destroys(client: FlaskClient, app: Flas
     left = [problem(client.post(f"/api/v1/secrets/{made.id}/reveal", json=made.reveal_body(wrong)), 403,
                     "wrong_access_code")["attempts_left"] for _ in range(5)]
     assert left == [4, 3, 2, 1, 0]
-    assert stored(app, made.id) == {}
+    assert stored(app, made.id)[0] is None
     problem(client.post(f"/api/v1/secrets/{made.id}/reveal", json=made.reveal_body()), 404, "not_found")
     receipt = client.get(f"/api/v1/secrets/{made.id}/receipt", headers={"Authorization": f"Bearer {made.token}"})
     assert receipt.get_json()["state"] == "destroyed"
@@ -271,7 +273,7 @@ def test_wrong_auth_proof_counts_one_try_and_keeps_the_secret(client: FlaskClien
     body = problem(client.post(f"/api/v1/secrets/{made.id}/reveal", json=made.reveal_body(p.b64u_encode(b"q" * 32))), 403,
                    "wrong_access_code")
     assert body["attempts_left"] == 4
-    assert stored(app, made.id)[b"f"] == b"1"
+    assert stored(app, made.id)[1][b"f"] == b"1"
     assert client.post(f"/api/v1/secrets/{made.id}/reveal", json=made.reveal_body()).status_code == 200
 
 
