@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import re
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, send_file
@@ -18,17 +17,11 @@ from . import protocol
 from .errors import BurnlinkError, InvalidInput
 from .services import services
 
-_TTL = re.compile(r"[1-9][0-9]{0,9}([smhd]?)")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
 
 def parse_ttl(text: str) -> int:
     """``3600``, ``90m``, ``1h``, ``7d`` → seconds, within the configured range."""
     cfg = current_app.config["BURNLINK"]
-    match = _TTL.fullmatch(text)
-    if not match:
-        raise InvalidInput("ttl must look like 3600, 90m, 1h or 7d.", field="ttl")
-    seconds = int(text.rstrip("smhd")) * _UNITS[match.group(1)]
+    seconds = protocol.parse_duration(text)
     if not cfg.ttl_min <= seconds <= cfg.ttl_max:
         raise InvalidInput(f"ttl must be between {cfg.ttl_min} and {cfg.ttl_max} seconds.", field="ttl")
     return seconds

@@ -273,7 +273,10 @@ def parse_link(url: str) -> ParsedLink:
     match = re.fullmatch(r"(.*)/s/([A-Za-z0-9_-]+)/?", parts.path)
     if parts.scheme not in ("http", "https") or not parts.netloc or not match:
         raise InvalidInput("This is not a burnlink link (expected https://host/s/ID#KEY).", field="url")
-    b64u_decode(match.group(2), length=ID_LEN, field="id")
+    try:
+        b64u_decode(match.group(2), length=ID_LEN, field="id")
+    except InvalidInput:
+        raise InvalidInput("This link's id is damaged or cut short (expected 22 characters after /s/).", field="url") from None
     if not parts.fragment:
         raise InvalidInput("The link has no key after '#': it was cut short.", field="url")
     try:
@@ -283,6 +286,20 @@ def parse_link(url: str) -> ParsedLink:
             "The key after '#' is damaged, cut short, or from another protocol version.", field="url"
         ) from None
     return ParsedLink(base_url=f"{parts.scheme}://{parts.netloc}{match.group(1)}", secret_id=match.group(2), key=key)
+
+
+# --- durations ----------------------------------------------------------------------------
+
+_DURATION = re.compile(r"[1-9][0-9]{0,9}([smhd]?)")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """``3600``, ``90m``, ``1h``, ``7d`` → seconds (the curl mode's and the CLI's ``ttl``)."""
+    match = _DURATION.fullmatch(text)
+    if not match:
+        raise InvalidInput("ttl must look like 3600, 90m, 1h or 7d.", field="ttl")
+    return int(text.rstrip("smhd")) * _UNITS[match.group(1)]
 
 
 # --- one-call helpers used by the CLI and the curl mode ----------------------------------
