@@ -211,7 +211,7 @@ def views(new_page, server: GunicornProcess, **options) -> dict[str, Page]:
     expect(create_page.locator("#submit")).to_be_visible()
     result_page = new_page(**options)
     result_page.add_init_script(CSP_PROBE)
-    link, code = create(result_page, server, fill={"#text": "a secret for the screenshots"})
+    link, _ = create(result_page, server, fill={"#text": "a secret for the screenshots"})
     reveal_page = new_page(**options)
     reveal_page.add_init_script(CSP_PROBE)
     reveal_page.goto(link)
