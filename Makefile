@@ -31,7 +31,8 @@ test: install lint js
 	$(VENV)/bin/pytest -q
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
+from flask.sessions import SessionInterface
 from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
@@ -40,6 +41,8 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
     """Build the burnlink app from ``config`` (default: :func:`load_config` of the environment)."""
     config = config or load_config()
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    # No cookies, so no sessions: skip Flask's cookie parsing on every request.
+    app.session_interface = _NoSessions()
     app.config.update(
         SECRET_KEY=config.secret_key,
         BURNLINK=config,
@@ -82,6 +85,16 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
     init_observability(app)
     app.extensions["burnlink_limiter"] = init_rate_limits(app, config)
     return app
+
+
+class _NoSessions(SessionInterface):
+    """burnlink sets no cookies; a null session for every request."""
+
+    def open_session(self, app: Flask, request: Any) -> None:
+        return None
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        return None
 
 
 def as_burnlink_error(exc: Exception) -> BurnlinkError:

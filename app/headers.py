@@ -16,31 +16,43 @@ PERMISSIONS = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), browsing-topics=()"
 )
-NO_STORE_PREFIXES = ("/api/", "/s/")
 
 
 def is_api(path: str) -> bool:
     return path.startswith("/api/") or path in ("/healthz", "/readyz", "/metrics")
 
 
+COMMON = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Permissions-Policy", PERMISSIONS),
+    ("X-Frame-Options", "DENY"),
+)
+# Built once: API answers and pages differ only in their CSP; both are no-store.
+API_HEADERS = (("Content-Security-Policy", API_CSP), ("Cache-Control", "no-store"), *COMMON)
+PAGE_HEADERS = (("Content-Security-Policy", PAGE_CSP), ("Cache-Control", "no-store"), *COMMON)
+STATIC_HEADERS = (("Content-Security-Policy", PAGE_CSP), *COMMON)
+OURS = {name.lower() for name, _ in API_HEADERS} | {"server", "strict-transport-security"}
+
+
 def apply_security_headers(response: Response) -> Response:
-    """Add the security headers every burnlink response carries."""
+    """Add the security headers every burnlink response carries (hot path: plain appends)."""
     path = request.path
     headers = response.headers
-    headers["Content-Security-Policy"] = API_CSP if is_api(path) else PAGE_CSP
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    headers["Permissions-Policy"] = PERMISSIONS
-    headers["X-Frame-Options"] = "DENY"
-    if path.startswith(NO_STORE_PREFIXES) or is_api(path):
-        headers["Cache-Control"] = "no-store"
+    if any(name.lower() in OURS for name, _ in headers.items()):
+        for name in OURS:
+            headers.pop(name, None)  # rare: a view set one of ours; ours win
+    if is_api(path):
+        chosen = API_HEADERS
     elif path.startswith("/static/"):
+        chosen = STATIC_HEADERS
         headers.setdefault("Cache-Control", "public, max-age=300")
     else:
-        headers["Cache-Control"] = "no-store"
+        chosen = PAGE_HEADERS
+    for name, value in chosen:
+        headers.add(name, value)
     if request.is_secure:
-        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    headers.pop("Server", None)
+        headers.add("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     return response
