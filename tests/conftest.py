@@ -77,3 +77,11 @@ def live_server(redis_url: str) -> Iterator[GunicornProcess]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def make_app_once() -> Flask:
+    """One fakeredis app for a whole module (Hypothesis forbids function-scoped fixtures in @given)."""
+    app = create_app(testing_config(), redis_client=fakeredis.FakeRedis(server=fakeredis.FakeServer()))
+    app.testing = True
+    return app
