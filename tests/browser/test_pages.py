@@ -268,3 +268,22 @@ def test_screenshots(new_page, live_server: GunicornProcess, shots: Path, scheme
         shot(page, name)
     reveal(pages["reveal"], pages["result"].input_value("#result-link"), pages["result"].input_value("#result-code"))
     shot(pages["reveal"], "revealed")
+
+
+def test_a_secret_sent_by_the_cli_opens_in_the_browser(new_page, live_server: GunicornProcess) -> None:
+    from tests.cli.test_cli import send_json
+
+    made = send_json(live_server.url, ["--kind", "aws-access-key", "-"],
+                     "access_key_id: AKIAIOSFODNN7EXAMPLE\nsecret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+    page = new_page()
+    reveal(page, made["link"], made["access_code"])
+    body = page.locator("#secret-body").inner_text()
+    assert "AKIAIOSFODNN7EXAMPLE" in body and "export AWS_SECRET_ACCESS_KEY=" in body
+
+
+def test_a_secret_made_in_the_browser_opens_with_the_cli(new_page, live_server: GunicornProcess) -> None:
+    from tests.cli.test_cli import run
+
+    link, code = create(new_page(), live_server, fill={"#text": "from the browser\nto the terminal"})
+    exit_code, out, _ = run(["get", link, "--code", code], live_server.url)
+    assert exit_code == 0 and out == "from the browser\nto the terminal"

@@ -215,3 +215,10 @@ def test_file_names_from_a_payload_cannot_escape_the_output_directory(name: str,
     from app.cli import _safe_name
 
     assert _safe_name(name) == safe
+
+
+def test_qr_code_on_stderr(live_server: GunicornProcess) -> None:
+    code, out, err = run(["send", "--no-code", "--qr", "-"], live_server.url, "x")
+    assert code == 0 and out.startswith(live_server.url)
+    assert "█" in err or "▀" in err  # the terminal QR code
+    assert out.count("\n") == 1  # stdout still holds the link alone

@@ -84,3 +84,13 @@ def test_exactly_once_on_the_cluster(cluster_server: GunicornProcess) -> None:
     counts = storm(f"{cluster_server.url}/api/v1/secrets/{made.id}/reveal", [made.reveal_body()] * 50)
     print(f"    cluster, 3-view secret, 50 parallel readers: {dict(counts)}")
     assert counts == Counter({200: 3, 404: 47})
+
+
+def test_rate_limits_are_counted_on_the_cluster(cluster: RedisCluster) -> None:
+    from app import create_app, load_config
+
+    app = create_app(load_config({"SECRET_KEY": "k", "REDIS_URL": cluster.url, "BURNLINK_RATE_CREATE": "2/minute",
+                                  "BURNLINK_KEY_PREFIX": f"blrlc{secrets.token_hex(3)}"}))
+    client = app.test_client()
+    statuses = [client.post("/api/v1/secrets", data="x", content_type="text/plain").status_code for _ in range(3)]
+    assert statuses == [201, 201, 429]
