@@ -6,7 +6,25 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
-from tests.support import RedisProcess, require_binary, wait_for
+from tests.support import RedisProcess, free_port, require_binary, wait_for
+
+
+def cluster_port() -> int:
+    """A free port whose cluster bus port (+10000, so at most 65535) is free too."""
+    import socket
+
+    for _ in range(200):
+        port = free_port()
+        if port > 55535:
+            port -= 20000  # ephemeral ports are often high; look lower
+        try:
+            for candidate in (port, port + 10000):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free port pair for a cluster node")
 
 
 @dataclass
@@ -23,7 +41,7 @@ class RedisCluster:
 
     def start(self) -> RedisCluster:
         for _ in range(3):
-            node = RedisProcess()
+            node = RedisProcess(port=cluster_port())
             node.extra = ("--cluster-enabled", "yes", "--cluster-config-file", f"{self.workdir}/nodes-{node.port}.conf",
                           "--cluster-node-timeout", "2000")
             self.nodes.append(node.start())
