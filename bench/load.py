@@ -20,49 +20,36 @@ from typing import Any
 SECRET = "x" * 1024
 
 
+def exchange(conn: http.client.HTTPConnection, method: str, path: str, body: Any = b"",
+             headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
+    """One request on a kept-alive connection: status, body, seconds."""
+    started = time.perf_counter()
+    conn.request(method, path, body=body, headers={"Content-Length": str(len(body)), **(headers or {})})
+    response = conn.getresponse()
+    data = response.read()
+    return response.status, data, time.perf_counter() - started
+
+
 def burnlink_ops(conn: http.client.HTTPConnection, bodies: dict[str, Any]) -> tuple[float, float, bool]:
-    t0 = time.perf_counter()
-    conn.request("POST", "/api/v1/secrets", body=bodies["create"], headers={"Content-Type": "application/json"})
-    response = conn.getresponse()
-    data = json.loads(response.read())
-    t1 = time.perf_counter()
-    ok = response.status == 201
-    conn.request("POST", f"/api/v1/secrets/{data['id']}/reveal", body=bodies["reveal"],
-                 headers={"Content-Type": "application/json"})
-    response = conn.getresponse()
-    response.read()
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, ok and response.status == 200
+    json_type = {"Content-Type": "application/json"}
+    status, data, create = exchange(conn, "POST", "/api/v1/secrets", bodies["create"], json_type)
+    sid = json.loads(data)["id"]
+    status2, _, reveal = exchange(conn, "POST", f"/api/v1/secrets/{sid}/reveal", bodies["reveal"], json_type)
+    return create, reveal, status == 201 and status2 == 200
 
 
 def snappass_ops(conn: http.client.HTTPConnection, bodies: dict[str, Any]) -> tuple[float, float, bool]:
-    t0 = time.perf_counter()
-    conn.request("POST", "/", body=bodies["create"],
-                 headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
-    response = conn.getresponse()
-    data = json.loads(response.read())
-    t1 = time.perf_counter()
-    ok = response.status == 200
-    path = urllib.parse.urlsplit(data["link"]).path
-    conn.request("POST", path, body=b"", headers={"Content-Length": "0"})
-    response = conn.getresponse()
-    response.read()
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, ok and response.status == 200
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+    status, data, create = exchange(conn, "POST", "/", bodies["create"], form)
+    path = urllib.parse.urlsplit(json.loads(data)["link"]).path
+    status2, _, reveal = exchange(conn, "POST", path)
+    return create, reveal, status == 200 and status2 == 200
 
 
 def ceiling_ops(conn: http.client.HTTPConnection, bodies: dict[str, Any]) -> tuple[float, float, bool]:
-    t0 = time.perf_counter()
-    conn.request("POST", "/c", body=bodies["create"])
-    response = conn.getresponse()
-    sid = response.read().decode()
-    t1 = time.perf_counter()
-    ok = response.status == 201
-    conn.request("POST", f"/r/{sid}", body=b"", headers={"Content-Length": "0"})
-    response = conn.getresponse()
-    response.read()
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, ok and response.status == 200
+    status, data, create = exchange(conn, "POST", "/c", bodies["create"])
+    status2, _, reveal = exchange(conn, "POST", f"/r/{data.decode()}")
+    return create, reveal, status == 201 and status2 == 200
 
 
 def bodies_for(target: str) -> dict[str, Any]:
@@ -79,10 +66,10 @@ def bodies_for(target: str) -> dict[str, Any]:
         keys = p.derive_keys(sealed.key)
         create = {"ciphertext": p.b64u_encode(sealed.blob), "link_verifier": p.b64u_encode(sealed.link_verifier),
                   "auth_verifier": p.b64u_encode(sealed.auth_verifier), "ttl": 3600, "views": 1, "has_code": False}
-        return {"create": json.dumps(create), "reveal": json.dumps({"link": p.b64u_encode(keys.link),
-                                                                    "auth": p.b64u_encode(keys.auth)})}
+        return {"create": json.dumps(create).encode(),
+                "reveal": json.dumps({"link": p.b64u_encode(keys.link), "auth": p.b64u_encode(keys.auth)}).encode()}
     if target == "snappass":
-        return {"create": urllib.parse.urlencode({"password": SECRET, "ttl": "hour"})}
+        return {"create": urllib.parse.urlencode({"password": SECRET, "ttl": "hour"}).encode()}
     return {"create": b"\0" * (len(SECRET) + 28 + 64)}
 
 
