@@ -15,9 +15,12 @@ from flask.sessions import SessionInterface
 from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
+from . import api, web
 from .config import Config, load_config
 from .errors import BurnlinkError, StorageUnavailable
 from .headers import apply_security_headers, is_api
+from .observability import init_observability
+from .ratelimit import init_rate_limits
 from .services import Services
 from .store import Store, connect
 from .tokens import ManageTokens
@@ -72,16 +75,11 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
     )
     app.extensions["burnlink"] = Services(config, redis_client, store, ManageTokens(config.secret_key), embedded)
 
-    from . import api, web
-
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health)
     app.register_blueprint(web.bp)
     app.register_error_handler(Exception, _handle_error)
     app.after_request(apply_security_headers)
-    from .observability import init_observability
-    from .ratelimit import init_rate_limits
-
     init_observability(app)
     app.extensions["burnlink_limiter"] = init_rate_limits(app, config)
     return app
@@ -120,9 +118,5 @@ def as_burnlink_error(exc: Exception) -> BurnlinkError:
 def _handle_error(exc: Exception) -> Response:
     err = as_burnlink_error(exc)
     if is_api(request.path):
-        from .api import problem
-
-        return problem(err)
-    from .web import render_error_page
-
-    return render_error_page(err.status)
+        return api.problem(err)
+    return web.render_error_page(err.status)

@@ -15,6 +15,8 @@ from flask import Response, current_app, jsonify, request, send_file
 
 from . import protocol
 from .errors import BurnlinkError, InvalidInput
+from .inputs import base_url, integer, only, too_large
+from .lifecycle import created_response, spend_view
 from .services import services
 
 
@@ -64,8 +66,6 @@ def _payload(body: Any) -> dict[str, Any]:
 
 def create(body: Any) -> Response:
     """Create from a curl upload; answer text lines, or JSON for ``Accept: application/json``."""
-    from .api import created_response, integer, only, too_large
-
     cfg = current_app.config["BURNLINK"]
     options = {"ttl", "views", "access_code"}
     only(body.values, options | {"secret", "file"})
@@ -87,7 +87,7 @@ def create(body: Any) -> Response:
     created = services().store.create(
         sealed.blob, sealed.link_verifier, sealed.auth_verifier, ttl=ttl, views=views, has_code=code is not None
     )
-    link = protocol.make_link(_base_url(), created.id, sealed.key)
+    link = protocol.make_link(base_url(), created.id, sealed.key)
     extra: dict[str, Any] = {"link": link}
     if code:
         extra["access_code"] = code
@@ -104,12 +104,6 @@ def create(body: Any) -> Response:
     text = Response("\n".join(lines) + "\n", status=201, mimetype="text/plain")
     text.headers["Location"] = response.headers["Location"]
     return text
-
-
-def _base_url() -> str:
-    from .api import base_url
-
-    return base_url()
 
 
 def reveal(sid: str, values: dict[str, Any]) -> Response:
@@ -130,8 +124,6 @@ def reveal(sid: str, values: dict[str, Any]) -> Response:
         raise InvalidInput("This secret needs its access code: add -d access_code=….", field="access_code")
     # A code sent for a secret made without one is ignored rather than counted as wrong.
     keys = protocol.derive_keys(key, code if meta.has_code else None)
-    from .api import reveal as spend_view
-
     revealed = spend_view(sid, keys.link_verifier, keys.auth_verifier)
     try:
         payload = protocol.open_blob(revealed.blob, key, keys=keys)

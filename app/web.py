@@ -16,6 +16,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from .inputs import base_url
+
 bp = Blueprint("web", __name__)
 I18N = Path(__file__).resolve().parent.parent / "static" / "i18n"
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")
@@ -69,8 +71,6 @@ access_code if the sender gave you none. Reading this note consumed nothing.
 def reveal_page(sid: str) -> Response:
     """The reveal page; it asks for the ciphertext only after a click on Reveal."""
     if not _wants_html():
-        from .api import base_url
-
         response = Response(TERMINAL_NOTE.format(base=base_url(), sid=sid if _ID.fullmatch(sid) else "ID"), mimetype="text/plain")
     elif not _ID.fullmatch(sid):
         response = _page("reveal.html", status=404, sid="", gone=True)

@@ -234,3 +234,15 @@ def test_a_terminal_gets_a_note_not_the_page(client: Any) -> None:
     assert "Accept" in response.headers["Vary"] and response.headers["Cache-Control"] == "no-store"
     html = client.get("/s/AAAAAAAAAAAAAAAAAAAAAA", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert html.mimetype == "text/html" and "Accept" in html.headers["Vary"]
+
+
+def test_page_scripts_never_build_markup_from_strings() -> None:
+    """Secrets reach the DOM only through textContent: no HTML sinks in our scripts at all."""
+    from pathlib import Path
+
+    scripts = sorted((Path(__file__).resolve().parents[2] / "static" / "js").rglob("*.js"))
+    assert len(scripts) >= 5
+    for script in scripts:
+        source = script.read_text(encoding="utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+            assert sink not in source, f"{script.name} uses {sink}"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import protocol as p
-from app.api import parse_json
 from app.errors import BurnlinkError, InvalidInput
+from app.inputs import parse_json
 
 B64U_TEXT = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ \n", max_size=60)
 
