@@ -166,6 +166,7 @@ async function init() {
     return;
   }
   needsCode = body.has_code;
+  if (body.views_left > 1) $("#intro .lead").textContent = t("reveal_lead_views", { n: body.views_left });
   $("#meta").textContent = t("reveal_expires", { time: formatTime(body.expires_at) });
   show($("#code-field"), needsCode);
   $("#reveal").disabled = false;

@@ -96,6 +96,16 @@ def test_a_500_kib_file_round_trip(new_page, live_server: GunicornProcess, tmp_p
     assert target.read_bytes() == data
 
 
+def test_the_page_says_how_many_views_remain(new_page, live_server: GunicornProcess) -> None:
+    link, code = create(new_page(), live_server, fill={"#text": "for the team"}, views=3)
+    page = new_page()
+    page.goto(link)
+    expect(page.locator("#intro .lead")).to_contain_text("3 more times")
+    page.fill("#code", code)
+    page.click("#reveal")
+    expect(page.locator("#secret-status")).to_contain_text("2 more view(s)")
+
+
 def test_wrong_code_then_the_right_one(new_page, live_server: GunicornProcess) -> None:
     link, code = create(new_page(), live_server, fill={"#text": "guarded"})
     page = new_page()
