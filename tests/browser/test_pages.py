@@ -297,3 +297,11 @@ def test_a_secret_made_in_the_browser_opens_with_the_cli(new_page, live_server: 
     link, code = create(new_page(), live_server, fill={"#text": "from the browser\nto the terminal"})
     exit_code, out, _ = run(["get", link, "--code", code], live_server.url)
     assert exit_code == 0 and out == "from the browser\nto the terminal"
+
+
+def test_a_secret_made_with_curl_mode_opens_in_the_browser(new_page, live_server: GunicornProcess) -> None:
+    created = requests.post(f"{live_server.url}/api/v1/secrets?access_code=1", data="made by curl\n",
+                            headers={"Content-Type": "text/plain", "Accept": "application/json"}, timeout=10).json()
+    page = new_page()
+    reveal(page, created["link"], created["access_code"])
+    assert page.locator("#secret-body pre").first.inner_text() == "made by curl\n"
