@@ -81,8 +81,10 @@ class Config:
             raise ConfigError("BURNLINK_MAX_BLOB must be at least 28 and BURNLINK_MAX_FAILURES at least 1.")
         if self.receipt_retention < 24 * 3600:
             raise ConfigError("BURNLINK_RECEIPT_RETENTION must be at least 86400 (receipts outlive secrets by 24 h).")
-        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://")):
-            raise ConfigError("REDIS_URL must start with redis://, rediss://, unix:// or redis+cluster://.")
+        schemes = ("redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://", "redis+sentinel://",
+                   "rediss+sentinel://")
+        if self.redis_url and not self.redis_url.startswith(schemes):
+            raise ConfigError("REDIS_URL must start with redis://, rediss://, unix://, redis+cluster:// or redis+sentinel://.")
         return self
 
 

@@ -233,6 +233,8 @@ def connect(url: str | None, *, timeout: float = 2.0) -> tuple[Any, bool]:
         "retry": Retry(NoBackoff(), 0),
         "health_check_interval": 30,
     }
+    if url.startswith(("redis+sentinel://", "rediss+sentinel://")):
+        return _sentinel_primary(url, options), False
     if url.startswith(("redis+cluster://", "rediss+cluster://")):
         from redis.cluster import RedisCluster
 
@@ -242,3 +244,32 @@ def connect(url: str | None, *, timeout: float = 2.0) -> tuple[Any, bool]:
     import redis
 
     return redis.Redis.from_url(url, **options), False
+
+
+def _sentinel_primary(url: str, options: dict[str, Any]) -> Any:
+    """``redis+sentinel://[:password@]host:port[,host:port]/service[/db]``: the service's current primary.
+
+    The client asks the Sentinels for the primary on (re)connect, so a failover is
+    followed without a restart; the same URL form is what the rate limiter reads.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from redis.sentinel import Sentinel
+
+    parts = urlsplit(url)
+    credentials, _, hosts = parts.netloc.rpartition("@")
+    password = unquote(credentials.partition(":")[2]) or None if credentials else None
+    sentinels = []
+    for host in hosts.split(","):
+        name, _, port = host.partition(":")
+        sentinels.append((name, int(port or 26379)))
+    path = [segment for segment in parts.path.split("/") if segment]
+    if not path:
+        from .config import ConfigError
+
+        raise ConfigError("A Sentinel REDIS_URL names its service: redis+sentinel://host:26379/mymaster")
+    options = {k: v for k, v in options.items() if k != "health_check_interval"}
+    sentinel = Sentinel(sentinels, sentinel_kwargs={"socket_timeout": options["socket_timeout"],
+                                                    "socket_connect_timeout": options["socket_connect_timeout"]})
+    db = int(path[1]) if len(path) > 1 else 0
+    return sentinel.master_for(path[0], password=password, db=db, ssl=url.startswith("rediss"), **options)
