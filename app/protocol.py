@@ -276,6 +276,9 @@ def parse_link(url: str) -> ParsedLink:
     match = re.fullmatch(r"(.*)/s/([A-Za-z0-9_-]+)/?", parts.path)
     if parts.scheme not in ("http", "https") or not parts.netloc or not match:
         raise InvalidInput("This is not a burnlink link (expected https://host/s/ID#KEY).", field="url")
+    if "@" in parts.netloc or " " in parts.netloc:
+        # https://burnlink.example@evil.example/... reads as one host and goes to another.
+        raise InvalidInput("This link hides its real host behind a user name; it is not a burnlink link.", field="url")
     try:
         b64u_decode(match.group(2), length=ID_LEN, field="id")
     except InvalidInput:

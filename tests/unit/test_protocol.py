@@ -154,6 +154,7 @@ def test_payload_decoding_is_strict() -> None:
         "https://h/x/AAAAAAAAAAAAAAAAAAAAAA#" + "A" * 43,  # not /s/
         "ftp://h/s/AAAAAAAAAAAAAAAAAAAAAA#" + "A" * 43,
         "https://h/s/AAAAAAAAAAAAAAAAAAAAAA#v2." + "A" * 43,  # another protocol version
+        "https://burnlink.example@evil.example/s/AAAAAAAAAAAAAAAAAAAAAA#" + "A" * 43,  # a host behind a user name
     ],
 )
 def test_parse_link_refuses(url: str) -> None:
