@@ -88,7 +88,7 @@ async function submit(event) {
   try {
     if ($("#use-code").checked) {
       code = value("code");
-      protocol.normalizeCode(code); // a clear message before any work
+      protocol.checkCreatorCode(code); // a clear message before any work
     }
     const payload = await buildPayload();
     button.disabled = true;

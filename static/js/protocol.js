@@ -8,6 +8,7 @@
 //   seal, unseal, makeLink, parseLink, sealPayload, openBlob
 // Extra exports, beyond that interface:
 //   codeKey(K, code)        the PBKDF2 step alone (bench/run.py times it in a real browser)
+//   checkCreatorCode(code)  normalizeCode plus the characters every client maps alike (create page)
 //   validatePayload(obj)    the shape check encodePayload/decodePayload run, for callers that
 //                           build a payload by hand and want the error before any crypto work
 //
@@ -219,6 +220,25 @@ export function normalizeCode(code) {
     throw new ProtocolError("An access code may use only printable ASCII characters.", "access_code");
   }
   return text;
+}
+
+// A creator's own code must read the same in every client. NFKC and upper-casing follow each
+// runtime's Unicode tables (Python 3.11 has Unicode 14, browsers newer ones), so the creating
+// page accepts only characters whose mapping no Unicode update has changed: printable ASCII,
+// white space, Latin-1 and Latin Extended-A (ß, ſ, ı …), the dashes PROTOCOL.md strips, the
+// ideographic space and the full-width ASCII forms. A recipient's input is never restricted.
+const STABLE_CODE_CHARS = /^[\t\n\v\f\r\x20-\x7e\u00a0-\u017f\u2010-\u2015\u2212\u3000\uff01-\uff5e]*$/;
+
+/** Check a code a creator typed: normalizeCode's rules plus characters every client maps alike. */
+export function checkCreatorCode(code) {
+  const normalized = normalizeCode(code);
+  if (!STABLE_CODE_CHARS.test(String(code))) {
+    throw new ProtocolError(
+      "Use letters, digits and punctuation for your own code: some characters are not read the same way by every client.",
+      "access_code",
+    );
+  }
+  return normalized;
 }
 
 // --- key schedule -------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ test("exports exactly the documented interface", () => {
     "deriveKeys", "linkProof", "makePayload", "fileEntry", "fileBytes", "encodePayload", "decodePayload",
     "seal", "unseal", "makeLink", "parseLink", "sealPayload", "openBlob",
     // documented extras
-    "codeKey", "validatePayload",
+    "codeKey", "validatePayload", "checkCreatorCode",
   ];
   assert.deepEqual(Object.keys(p).sort(), expected.sort());
   assert.equal(p.VERSION, 1);

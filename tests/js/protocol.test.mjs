@@ -329,3 +329,10 @@ test("makeLink and parseLink are inverses", () => {
     assert.equal(hex(parsed.K), hex(K));
   }
 });
+
+test("a creator's own code: vectors pass, characters newer than every client's Unicode are refused", () => {
+  for (const c of vectors.normalize) assert.equal(p.checkCreatorCode(c.input), c.output);
+  assert.throws(() => p.checkCreatorCode("abcd\uA7F1efgh"), p.ProtocolError); // added in Unicode 16
+  assert.throws(() => p.checkCreatorCode("short"), p.ProtocolError);
+  assert.equal(p.normalizeCode("abcd\uA7F1efgh").length, 9); // a recipient's input is never restricted
+});
