@@ -86,7 +86,8 @@ class Forbidden(BurnlinkError):
 
 
 class StorageUnavailable(BurnlinkError):
-    """Redis did not answer in time; nothing was changed that the client can see."""
+    """Redis did not answer in time. For a reveal this is no promise that nothing was spent:
+    Redis may have run the script and died before replying (the receipt tells)."""
 
     status = 503
     code = "storage_unavailable"

@@ -47,7 +47,8 @@ def parse_json(data: bytes) -> dict[str, Any]:
     """Strict JSON: UTF-8, one object, no duplicate members, no NaN or Infinity."""
     try:
         value = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_pairs, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: a body nested a thousand levels deep is malformed input, not a crash.
         raise BurnlinkError("The request body is not valid JSON.", code="invalid_json") from None
     if not isinstance(value, dict):
         raise BurnlinkError("The request body must be a JSON object.", code="invalid_json")

@@ -272,7 +272,10 @@ class ParsedLink:
 
 def parse_link(url: str) -> ParsedLink:
     """Split a burnlink link into its server, id and fragment key, strictly."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. "http://[": urlsplit checks brackets and some characters itself
+        raise InvalidInput("This is not a burnlink link (expected https://host/s/ID#KEY).", field="url") from None
     match = re.fullmatch(r"(.*)/s/([A-Za-z0-9_-]+)/?", parts.path)
     if parts.scheme not in ("http", "https") or not parts.netloc or not match:
         raise InvalidInput("This is not a burnlink link (expected https://host/s/ID#KEY).", field="url")

@@ -151,11 +151,16 @@ class Store:
         self.max_failures = max_failures
         self.receipt_retention = receipt_retention
         self.clock = clock
+        # A full Redis (maxmemory, noeviction) must still let readers spend views, count wrong
+        # codes and burn: Redis 7 would refuse those scripts' first growing write, so they carry
+        # allow-oom; creation does not, so a full Redis refuses new secrets (503). fakeredis, the
+        # embedded store, cannot parse the flag line and has no memory limit to honour.
+        flags = "" if type(client).__module__.startswith("fakeredis") else "#!lua flags=allow-oom\n"
         self._create = client.register_script(_CREATE)
         self._metadata = client.register_script(_METADATA)
-        self._reveal = client.register_script(_REVEAL)
-        self._receipt = client.register_script(_RECEIPT)
-        self._burn = client.register_script(_BURN)
+        self._reveal = client.register_script(flags + _REVEAL)
+        self._receipt = client.register_script(flags + _RECEIPT)
+        self._burn = client.register_script(flags + _BURN)
 
     def keys(self, secret_id: str) -> list[str]:
         """The secret's and its receipt's key; one hash tag so they share a slot."""
