@@ -1,26 +1,89 @@
 """A small HTTP client for the burnlink API (stdlib only), used by the CLI.
 
 Every failure is raised as a :class:`~app.errors.BurnlinkError` carrying the
-server's problem ``code`` (or ``unreachable``), so the CLI maps exit codes in
-one place.
+server's problem ``code`` (or ``unreachable`` / ``bad_answer``), so the CLI
+maps exit codes in one place. Redirects are never followed: a manage token or
+a link proof must not be carried to another address behind the user's back.
 """
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
 import json
+import os
 import urllib.error
 import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
-from .errors import BurnlinkError
+from .errors import BurnlinkError, InvalidInput
+
+DEFAULT_TIMEOUT = 30.0
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Turn every 3xx into an HTTPError instead of following it."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        return None
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """http and https only (no file:, ftp:, data:), proxies from the environment, no redirects."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
+                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor(), _NoRedirects()):
+        opener.add_handler(handler)
+    return opener
+
+
+def check_server(server: str) -> str:
+    """Return ``server`` without a trailing slash, or raise :class:`InvalidInput` unless it is http(s)://host."""
+    parts = urlsplit(server.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise InvalidInput(f"The server must be an http(s):// address, not {server!r}.", field="server")
+    if "@" in parts.netloc:
+        raise InvalidInput("The server address must not contain a user name or password.", field="server")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise InvalidInput(f"The server address {server!r} has an invalid port.", field="server") from None
+    return server.strip().rstrip("/")
+
+
+def is_plain_remote(server: str) -> bool:
+    """True for ``http://`` to a host other than this machine (proofs and tokens would travel in clear)."""
+    parts = urlsplit(server)
+    if parts.scheme != "http":
+        return False
+    host = parts.hostname or ""
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+def _timeout() -> float:
+    try:
+        return float(os.environ.get("BURNLINK_TIMEOUT", DEFAULT_TIMEOUT))
+    except ValueError:
+        raise InvalidInput("BURNLINK_TIMEOUT must be a number of seconds.", field="timeout") from None
 
 
 class Client:
     """Talks to one burnlink server."""
 
-    def __init__(self, server: str, *, timeout: float = 30.0) -> None:
-        self.server = server.rstrip("/")
-        self.timeout = timeout
+    def __init__(self, server: str, *, timeout: float | None = None) -> None:
+        self.server = check_server(server)
+        self.timeout = timeout if timeout is not None else _timeout()
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, bytes]:
+        """Send one prepared request; the single place bytes leave this process (tests spy here)."""
+        with _opener().open(request, timeout=self.timeout) as response:
+            return response.status, response.read()
 
     def request(self, method: str, path: str, *, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
         """Send one request; return ``(status, parsed JSON or None)`` or raise BurnlinkError."""
@@ -32,40 +95,68 @@ class Client:
             all_headers["Content-Type"] = "application/json"
         request = urllib.request.Request(self.server + path, data=data, method=method, headers=all_headers)  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) only, checked by the CLI
-                raw = response.read()
-                return response.status, json.loads(raw) if raw else None
+            status, raw = self._open(request)
         except urllib.error.HTTPError as err:
             raise self._problem(err) from None
-        except (urllib.error.URLError, OSError, TimeoutError) as err:
-            reason = getattr(err, "reason", err)
-            raise BurnlinkError(f"Cannot reach {self.server}: {reason}.", code="unreachable", status=0) from None
+        except http.client.HTTPException:
+            raise self._bad_answer() from None
+        except (urllib.error.URLError, OSError) as err:
+            reason = getattr(err, "reason", None) or err
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                raise BurnlinkError(f"{self.server} did not answer within {self.timeout:g} s.", code="unreachable",
+                                    status=0) from None
+            reason_text = getattr(reason, "strerror", None) or str(reason)
+            raise BurnlinkError(f"Cannot reach {self.server}: {reason_text}.", code="unreachable", status=0) from None
+        try:
+            return status, json.loads(raw) if raw else None
         except ValueError:
-            raise BurnlinkError(f"{self.server} did not answer with JSON; is it a burnlink server?", code="bad_answer",
-                                status=0) from None
+            raise self._bad_answer() from None
+
+    def _bad_answer(self) -> BurnlinkError:
+        return BurnlinkError(f"{self.server} did not answer like a burnlink server; check --server.", code="bad_answer",
+                             status=0)
 
     def _problem(self, err: urllib.error.HTTPError) -> BurnlinkError:
+        """A problem document (or any error answer) as a BurnlinkError with the server's code."""
+        if 300 <= err.code < 400:
+            where = err.headers.get("Location", "another address")
+            return BurnlinkError(f"{self.server} redirects to {where}; use that address as --server.",
+                                 code="redirect", status=err.code)
         try:
             body = json.loads(err.read() or b"{}")
-        except ValueError:
+        except (ValueError, OSError):
             body = {}
         if not isinstance(body, dict):
             body = {}
         extra = {k: v for k, v in body.items() if k in ("field", "attempts_left")}
-        detail = body.get("detail") or f"The server answered {err.code}."
-        return BurnlinkError(detail, code=body.get("code") or f"http_{err.code}", status=err.code, **extra)
+        detail = body.get("detail") if isinstance(body.get("detail"), str) else None
+        code = body.get("code") if isinstance(body.get("code"), str) else None
+        if err.code == 413 and not detail:
+            detail = "The server refuses a secret this large."
+        return BurnlinkError(detail or f"The server answered {err.code} {err.reason}.", code=code or f"http_{err.code}",
+                             status=err.code, **extra)
+
+    def _expect(self, data: Any, *members: str) -> dict[str, Any]:
+        """``data`` if it is an object with ``members``; otherwise the server is not a burnlink server."""
+        if not isinstance(data, dict) or any(m not in data for m in members):
+            raise self._bad_answer()
+        return data
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.request("POST", "/api/v1/secrets", body=body)[1]
+        data = self.request("POST", "/api/v1/secrets", body=body)[1]
+        return self._expect(data, "id", "url", "expires_at", "views", "manage_token")
 
     def metadata(self, secret_id: str, link: str) -> dict[str, Any]:
-        return self.request("GET", f"/api/v1/secrets/{secret_id}", headers={"X-Burnlink-Link": link})[1]
+        data = self.request("GET", f"/api/v1/secrets/{secret_id}", headers={"X-Burnlink-Link": link})[1]
+        return self._expect(data, "has_code")
 
     def reveal(self, secret_id: str, link: str, auth: str) -> dict[str, Any]:
-        return self.request("POST", f"/api/v1/secrets/{secret_id}/reveal", body={"link": link, "auth": auth})[1]
+        data = self.request("POST", f"/api/v1/secrets/{secret_id}/reveal", body={"link": link, "auth": auth})[1]
+        return self._expect(data, "ciphertext", "views_left")
 
     def receipt(self, secret_id: str, token: str) -> dict[str, Any]:
-        return self.request("GET", f"/api/v1/secrets/{secret_id}/receipt", headers={"Authorization": f"Bearer {token}"})[1]
+        data = self.request("GET", f"/api/v1/secrets/{secret_id}/receipt", headers={"Authorization": f"Bearer {token}"})[1]
+        return self._expect(data, "state", "views_left", "viewed_at", "expires_at")
 
     def burn(self, secret_id: str, token: str) -> None:
         self.request("DELETE", f"/api/v1/secrets/{secret_id}", headers={"Authorization": f"Bearer {token}"})
