@@ -1,14 +1,16 @@
 """The framework-free ceiling: a bare WSGI app doing burnlink's two Redis round trips.
 
-POST /c        body = the record   -> one EVALSHA (SET with EX + HSET receipt), answers the id
-POST /r/<id>                       -> one EVALSHA (GET + DEL + HSET receipt), answers the blob
-No routing library, no JSON, no checks: what gunicorn + redis-py alone cost.
+POST /c        body = the record   -> one EVALSHA (SET with EX, HSET + EXPIRE of a receipt), answers the id
+POST /r/<id>                       -> one EVALSHA (a GETDEL plus a receipt HSET), answers the blob
+No routing library, no JSON, no checks, no headers beyond Content-Type: what gunicorn and
+redis-py alone cost. Served by bench/run.py under the same gunicorn settings as the others.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 
 import redis
 
@@ -16,6 +18,7 @@ client = redis.Redis.from_url(os.environ["REDIS_URL"])
 create = client.register_script("""
 redis.call('SET', KEYS[1], ARGV[1], 'EX', 3600)
 redis.call('HSET', KEYS[2], 's', 'waiting', 'n', 1)
+redis.call('EXPIRE', KEYS[2], 90000)
 return 1
 """)
 reveal = client.register_script("""
@@ -27,7 +30,8 @@ return v
 """)
 
 
-def app(environ, start_response):
+def app(environ: dict, start_response: Callable) -> list[bytes]:
+    """The whole application: two routes, no checks."""
     path = environ["PATH_INFO"]
     if path == "/c":
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
