@@ -20,6 +20,7 @@ run: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	bash .ci/lint-js
 
 js:
 	node --test tests/js/

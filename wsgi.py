@@ -1,7 +1,5 @@
-"""WSGI entry point for gunicorn: ``gunicorn wsgi:app`` (see gunicorn.conf.py)."""
+"""WSGI entry point for gunicorn: ``gunicorn wsgi:app`` (settings in gunicorn.conf.py)."""
 
-from app import create_app
-from app.observability import configure_logging
+from app.server import wsgi_app
 
-configure_logging()
-app = create_app()
+app = wsgi_app()

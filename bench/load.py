@@ -88,11 +88,12 @@ def bodies_for(target: str) -> dict[str, Any]:
     """Request bodies, made before any timing."""
     if target == "burnlink":
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from app import protocol as p
+        from app.core import payload as payloads
+        from app.core import protocol as p
 
         # Sealed once: the server cannot tell repeated ciphertexts apart, and the client-side
         # crypto is measured on its own by bench/browser_crypto.py.
-        sealed = p.seal_payload(p.make_payload(text=SECRET))
+        sealed = payloads.seal_payload(payloads.make_payload(text=SECRET))
         keys = p.derive_keys(sealed.key)
         create = {"ciphertext": p.b64u_encode(sealed.blob), "link_verifier": p.b64u_encode(sealed.link_verifier),
                   "auth_verifier": p.b64u_encode(sealed.auth_verifier), "ttl": 3600, "views": 1, "has_code": False}

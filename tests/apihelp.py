@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app import protocol as p
+from app.core import payload as payloads
+from app.core import protocol as p
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Made:
 def create_body(payload: dict | None = None, code: str | None = "7K4MQ-2XR9D", **extra: Any) -> tuple[dict, p.Sealed]:
     key = p.new_key()
     keys = p.derive_keys(key, code)
-    blob = p.seal(p.encode_payload(payload or p.make_payload(text="hunter2")), keys.enc_key)
+    blob = p.seal(payloads.encode_payload(payload or payloads.make_payload(text="hunter2")), keys.enc_key)
     sealed = p.Sealed(key, code, blob, keys.link_verifier, keys.auth_verifier)
     _KEYS[(key, code)] = keys
     body = {

@@ -17,8 +17,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app, load_config
-from app.config import Config
+from app.core.config import Config, load_config
+from app.server import create_app
 from tests.support import GunicornProcess, RedisProcess
 
 TEST_ENV = {"BURNLINK_ENV": "testing", "SECRET_KEY": "unit-test-secret-key", "BURNLINK_RATE_LIMITS": "0"}

@@ -10,27 +10,29 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app import protocol as p
+from app.core import links
+from app.core import payload as payloads
+from app.core import protocol as p
 
 BASE_URL = "https://burnlink.example"
 
 CASES = [
-    ("text with a generated code", bytes(range(32)), "7K4MQ-2XR9D", p.make_payload("text", text="correct horse battery staple\n")),
-    ("empty text without a code", bytes([0xFF] * 32), None, p.make_payload("text", text="")),
+    ("text with a generated code", bytes(range(32)), "7K4MQ-2XR9D", payloads.make_payload("text", text="correct horse battery staple\n")),
+    ("empty text without a code", bytes([0xFF] * 32), None, payloads.make_payload("text", text="")),
     (
         "non-ASCII code typed by its creator",
         bytes(range(100, 132)),
         "ｐａｓｓ ｗｏｒｄ－ß１２",
-        p.make_payload("text", text="Grüße, 世界 🔐 \"quoted\" \\ <b>"),
+        payloads.make_payload("text", text="Grüße, 世界 🔐 \"quoted\" \\ <b>"),
     ),
     (
         "file payload (credentials.csv)",
         bytes(range(1, 33)),
         "abcde-fghjk",
-        p.make_payload(
+        payloads.make_payload(
             "file",
             files=[
-                p.file_entry(
+                payloads.file_entry(
                     "credentials.csv",
                     b"User name,Password,Access key ID,Secret access key,Console login link\n"
                     b"bob,,AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY,\n",
@@ -43,7 +45,7 @@ CASES = [
         "aws-access-key",
         bytes(range(7, 39)),
         "QW3RT-Y9P2Z",
-        p.make_payload(
+        payloads.make_payload(
             "aws-access-key",
             fields={
                 "access_key_id": "AKIAIOSFODNN7EXAMPLE",
@@ -57,7 +59,7 @@ CASES = [
         "console-login",
         bytes(range(50, 82)),
         None,
-        p.make_payload(
+        payloads.make_payload(
             "console-login",
             fields={
                 "sign_in_url": "https://123456789012.signin.aws.amazon.com/console",
@@ -70,11 +72,11 @@ CASES = [
         "text, fields and a file together",
         bytes(range(200, 232)),
         "l0ng-enough-code",
-        p.make_payload(
+        payloads.make_payload(
             "text",
             text="see fields",
             fields={"env": "prod"},
-            files=[p.file_entry(".env", b"DB_PASSWORD=s3cret\n", "text/plain")],
+            files=[payloads.file_entry(".env", b"DB_PASSWORD=s3cret\n", "text/plain")],
         ),
     ),
 ]
@@ -83,7 +85,7 @@ CASES = [
 def secret_vector(index: int, name: str, key: bytes, code: str | None, payload: dict) -> dict:
     keys = p.derive_keys(key, code)
     iv = bytes([index] * 12)
-    plaintext = p.encode_payload(payload)
+    plaintext = payloads.encode_payload(payload)
     blob = p.seal(plaintext, keys.enc_key, iv)
     secret_id = p.b64u_encode(bytes([0x10 + index] * 16))
     return {
@@ -103,7 +105,7 @@ def secret_vector(index: int, name: str, key: bytes, code: str | None, payload: 
         "blob": p.b64u_encode(blob),
         "id": secret_id,
         "base_url": BASE_URL,
-        "url": p.make_link(BASE_URL, secret_id, key),
+        "url": links.make_link(BASE_URL, secret_id, key),
     }
 
 
@@ -125,6 +127,14 @@ NORMALIZE_INVALID = [
     ("pässwörd-123", "non-ASCII after normalization"),
     ("code\u0000code", "control character"),
 ]
+# Codes a creator may not choose: normalization would accept them, but a character outside the
+# set every client's Unicode tables map alike (or too short) makes them ambiguous.
+CREATOR_CODE_INVALID = [
+    ("abcd\ua7f1efgh", "a letter added in Unicode 16"),
+    ("code\u2460\u2461\u2462\u2463", "circled digits, outside the characters every client maps alike"),
+    ("\ufb01nance-code", "a ligature, outside the characters every client maps alike"),
+    ("short", "too short"),
+]
 B64U_VALID = [("", ""), ("00", "AA"), ("fb", "-w"), ("ffff", "__8"), ("000102", "AAEC")]
 B64U_INVALID = [
     ("AA==", "padding"),
@@ -144,6 +154,7 @@ def build() -> dict:
         "b64u_invalid": [{"input": i, "why": w} for i, w in B64U_INVALID],
         "normalize": [{"input": i, "output": o} for i, o in NORMALIZE],
         "normalize_invalid": [{"input": i, "why": w} for i, w in NORMALIZE_INVALID],
+        "creator_code_invalid": [{"input": i, "why": w} for i, w in CREATOR_CODE_INVALID],
         "secrets": [secret_vector(i, *case) for i, case in enumerate(CASES)],
     }
 

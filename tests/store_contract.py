@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from redis.crc import key_slot
 
-from app.errors import NotFound, WrongAccessCode
-from app.protocol import sha256
+from app.core.errors import NotFound, WrongAccessCode
+from app.core.protocol import sha256
 from app.store import Store
 
 LINK, AUTH = sha256(b"link"), sha256(b"auth")

@@ -22,14 +22,18 @@ function fieldLabel(name) {
   return label === key ? name : label;
 }
 
+/** `value` parsed as an absolute URL, or null when it is not one. */
+function asUrl(value) {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
 function valueNode(name, value) {
   // A URL becomes a link only when it is https: (never javascript:, data:, http:).
-  let url = null;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
+  const url = asUrl(value);
   if (url && url.protocol === "https:" && /url|link/.test(name)) {
     return el("a", { text: value, attrs: { href: url.href, rel: "noopener noreferrer", target: "_blank" } });
   }

@@ -68,12 +68,8 @@ export async function api(method, path, { json, headers = {} } = {}) {
   } catch {
     return { status: 0, body: null };
   }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
+  // A body that is not JSON (an empty 204, a proxy's HTML error page) reads as null.
+  const body = await response.json().catch(() => null);
   return { status: response.status, body };
 }
 

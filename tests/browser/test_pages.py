@@ -13,7 +13,9 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from app import protocol as p
+from app.core import links
+from app.core import payload as payloads
+from app.core import protocol as p
 from tests.support import GunicornProcess
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
@@ -152,7 +154,7 @@ def test_nothing_secret_travels_in_any_request(new_page, live_server: GunicornPr
 
 
 def seal_via_api(server: GunicornProcess, payload: dict, code: str | None = None) -> str:
-    sealed = p.seal_payload(payload, code)
+    sealed = payloads.seal_payload(payload, code)
     body = {"ciphertext": p.b64u_encode(sealed.blob), "link_verifier": p.b64u_encode(sealed.link_verifier),
             "auth_verifier": p.b64u_encode(sealed.auth_verifier), "has_code": code is not None}
     created = requests.post(f"{server.url}/api/v1/secrets", json=body, timeout=10).json()
@@ -161,7 +163,7 @@ def seal_via_api(server: GunicornProcess, payload: dict, code: str | None = None
 
 def test_markup_in_a_secret_stays_inert_text(new_page, live_server: GunicornProcess) -> None:
     evil = "<img src=x onerror=window.__pwned=1><script>window.__pwned=1</script>"
-    payload = p.make_payload("console-login", text=evil, fields={
+    payload = payloads.make_payload("console-login", text=evil, fields={
         "sign_in_url": "javascript:window.__pwned=1", "username": evil, "note": "<b>bold</b>"})
     link = seal_via_api(live_server, payload)
     page = new_page()
@@ -174,13 +176,13 @@ def test_markup_in_a_secret_stays_inert_text(new_page, live_server: GunicornProc
 
 
 def test_a_preview_bot_that_runs_scripts_consumes_nothing(new_page, live_server: GunicornProcess) -> None:
-    payload = p.make_payload(text="still here")
+    payload = payloads.make_payload(text="still here")
     link = seal_via_api(live_server, payload)
     bot = new_page()
     bot.goto(link, wait_until="networkidle")
     expect(bot.locator("#reveal")).to_be_enabled()
     bot.wait_for_timeout(500)  # a bot lingers; it still does not click
-    parsed = p.parse_link(link)
+    parsed = links.parse_link(link)
     keys = p.derive_keys(parsed.key)
     response = requests.post(f"{live_server.url}/api/v1/secrets/{parsed.secret_id}/reveal",
                              json={"link": p.b64u_encode(keys.link), "auth": p.b64u_encode(keys.auth)}, timeout=10)
@@ -188,7 +190,7 @@ def test_a_preview_bot_that_runs_scripts_consumes_nothing(new_page, live_server:
 
 
 def test_an_incomplete_link_and_a_malformed_id(new_page, live_server: GunicornProcess) -> None:
-    link = seal_via_api(live_server, p.make_payload(text="x"))
+    link = seal_via_api(live_server, payloads.make_payload(text="x"))
     page = new_page()
     page.goto(link.split("#")[0] + "#cut-short")
     expect(page.locator("#broken")).to_be_visible()
@@ -202,7 +204,7 @@ def test_no_webcrypto_says_so_plainly(new_page, live_server: GunicornProcess) ->
     page.goto(insecure + "/")
     expect(page.locator("#nocrypto")).to_be_visible()
     expect(page.locator("#create")).to_be_hidden()
-    link = seal_via_api(live_server, p.make_payload(text="x")).replace("127.0.0.1", "insecure.burnlink.test")
+    link = seal_via_api(live_server, payloads.make_payload(text="x")).replace("127.0.0.1", "insecure.burnlink.test")
     page.goto(link)
     expect(page.locator("#nocrypto")).to_be_visible()
 

@@ -12,7 +12,7 @@ from tests.cli.clihelp import Wire
 @pytest.fixture
 def wire(monkeypatch: pytest.MonkeyPatch) -> Wire:
     """Record what leaves the process through app.client.Client (its one sending method)."""
-    from app.client import Client
+    from app.cli.client import Client
 
     recorded = Wire()
     original = Client._open

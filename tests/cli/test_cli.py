@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from app import protocol as p
+from app.core import links
+from app.core import payload as payloads
+from app.core import protocol as p
 from tests.cli.clihelp import Wire, run, run_bytes, send_json
 from tests.support import ROOT, GunicornProcess
 
@@ -68,9 +70,9 @@ def test_text_comes_back_byte_for_byte(live_server: GunicornProcess) -> None:
 
 def test_at_a_terminal_control_characters_are_shown_not_obeyed(live_server: GunicornProcess,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.cli
+    import app.cli.terminal
 
-    monkeypatch.setattr(app.cli, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(app.cli.terminal, "stdout_is_terminal", lambda: True)
     made = send_json(live_server.url, ["--no-code", "--note", "evil\x1b]52;c;AAAA\x07", "-"], "red \x1b[31m\r\nok\rX")
     code, out, _ = run_bytes(["get", made["link"]], live_server.url)
     assert code == 0 and b"\x1b" not in out and b"\x07" not in out
@@ -91,9 +93,9 @@ def test_code_from_the_environment(live_server: GunicornProcess) -> None:
 
 
 def test_code_is_asked_for_without_echo_at_a_terminal(live_server: GunicornProcess, monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.cli
+    import app.cli.terminal
 
-    monkeypatch.setattr(app.cli, "_interactive", lambda: True)
+    monkeypatch.setattr(app.cli.terminal, "interactive", lambda: True)
     made = send_json(live_server.url, ["-"], "prompted")
     code, out, err = run(["get", made["link"]], live_server.url, made["access_code"] + "\n")
     assert code == 0 and out == "prompted"
@@ -101,9 +103,9 @@ def test_code_is_asked_for_without_echo_at_a_terminal(live_server: GunicornProce
 
 
 def test_a_secret_typed_at_a_terminal_is_not_echoed(live_server: GunicornProcess, monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.cli
+    import app.cli.terminal
 
-    monkeypatch.setattr(app.cli, "_interactive", lambda: True)
+    monkeypatch.setattr(app.cli.terminal, "interactive", lambda: True)
     code, link, err = run(["send", "--no-code"], live_server.url, "typed-secret-99\n")
     assert code == 0 and "typed-secret-99" not in link + err
     assert run(["get", link.strip()], live_server.url)[1] == "typed-secret-99"
@@ -185,7 +187,7 @@ def test_stdin_as_a_named_file(live_server: GunicornProcess, tmp_path: Path) -> 
     payload = payload_of(live_server.url, made)
     assert payload["kind"] == "file" and payload["files"][0]["name"] == ".env"
     made = send_json(live_server.url, ["--no-code", "--kind", "file", "-"], "plain")
-    assert payload_of(live_server.url, made)["files"][0] == p.file_entry("stdin.txt", b"plain", "text/plain")
+    assert payload_of(live_server.url, made)["files"][0] == payloads.file_entry("stdin.txt", b"plain", "text/plain")
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -241,7 +243,7 @@ def test_output_directory_is_made_and_files_default_to_here(live_server: Gunicor
                                        ("a\\b\\c.txt", "c.txt"), ("x\ny", "x_y"), ("/", "secret.bin"),
                                        ("\u202eevil.txt", "_evil.txt"), ("x" * 300 + ".csv", "x" * 196 + ".csv")])
 def test_file_names_from_a_payload_cannot_escape_the_output_directory(name: str, safe: str) -> None:
-    from app.cli import _safe_name
+    from app.cli.output import safe_name as _safe_name
 
     assert _safe_name(name) == safe
 
@@ -250,11 +252,11 @@ def test_a_hostile_file_name_lands_inside_the_output_directory(live_server: Guni
     """A payload made by another client (here: protocol.py directly) with a path in its file name."""
     from tests.apihelp import create_body
 
-    payload = p.make_payload("file", files=[p.file_entry("../../escaped.txt", b"data")])
+    payload = payloads.make_payload("file", files=[payloads.file_entry("../../escaped.txt", b"data")])
     body, sealed = create_body(payload, code=None)
     created = requests.post(f"{live_server.url}/api/v1/secrets", json=body, timeout=10).json()
     out_dir = tmp_path / "a" / "b"
-    code, _, _ = run(["get", p.make_link(live_server.url, created["id"], sealed.key), "-o", str(out_dir)], live_server.url)
+    code, _, _ = run(["get", links.make_link(live_server.url, created["id"], sealed.key), "-o", str(out_dir)], live_server.url)
     assert code == 0 and (out_dir / "escaped.txt").read_bytes() == b"data"
     assert not (tmp_path / "escaped.txt").exists()
 
@@ -319,7 +321,7 @@ def test_curl_uploaded_file_opens_with_the_cli(live_server: GunicornProcess, tmp
 
 def test_cli_made_secret_opens_with_curl_mode(live_server: GunicornProcess) -> None:
     made = send_json(live_server.url, ["-"], "from the cli")
-    parsed = p.parse_link(made["link"])
+    parsed = links.parse_link(made["link"])
     response = requests.post(f"{live_server.url}/api/v1/secrets/{parsed.secret_id}/reveal",
                              data={"key": p.b64u_encode(parsed.key), "access_code": made["access_code"]}, timeout=10)
     assert response.status_code == 200 and response.text == "from the cli"
@@ -327,7 +329,7 @@ def test_cli_made_secret_opens_with_curl_mode(live_server: GunicornProcess) -> N
 
 def test_cli_made_access_key_opens_with_curl_mode_as_payload_json(live_server: GunicornProcess) -> None:
     made = send_json(live_server.url, ["--no-code", "-"], aws("iam", "create-access-key", "--user-name", "bob"))
-    parsed = p.parse_link(made["link"])
+    parsed = links.parse_link(made["link"])
     response = requests.post(f"{live_server.url}/api/v1/secrets/{parsed.secret_id}/reveal",
                              json={"key": p.b64u_encode(parsed.key)}, timeout=10)
     assert response.json() == {"v": 1, "kind": "aws-access-key", "fields": AWS_FIELDS}

@@ -293,7 +293,7 @@ def test_an_id_that_starts_with_a_dash_is_an_id(secret_id: str) -> None:
 
 
 def test_plain_http_to_another_host_is_warned_about() -> None:
-    from app.client import is_plain_remote
+    from app.cli.client import is_plain_remote
 
     assert is_plain_remote("http://secrets.example.com") and is_plain_remote("http://10.0.0.5:8000")
     assert not any(map(is_plain_remote, ["https://secrets.example.com", "http://127.0.0.1:8000", "http://localhost",

@@ -15,7 +15,9 @@ import redis
 import requests
 from redis.cluster import RedisCluster as ClusterClient
 
-from app import protocol as p
+from app.core import links
+from app.core import payload as payloads
+from app.core import protocol as p
 from app.store import Store, connect
 from tests.cluster import RedisCluster
 from tests.integration.test_live import create, storm
@@ -108,7 +110,7 @@ def test_api_through_gunicorn_on_the_cluster(cluster_server: GunicornProcess) ->
     assert wrong.status_code == 403 and wrong.json()["attempts_left"] == 4
     opened = requests.post(f"{base}/reveal", json=made.reveal_body(), timeout=10).json()
     assert opened["views_left"] == 1
-    assert p.open_blob(p.b64u_decode(opened["ciphertext"]), made.key, made.code)["text"] == "the one secret"
+    assert payloads.open_blob(p.b64u_decode(opened["ciphertext"]), made.key, made.code)["text"] == "the one secret"
     receipt = requests.get(f"{base}/receipt", headers=auth, timeout=10).json()
     assert receipt["state"] == "viewed" and receipt["views_left"] == 1 and len(receipt["viewed_at"]) == 1
     assert requests.delete(base, headers=auth, timeout=10).status_code == 204
@@ -118,7 +120,7 @@ def test_api_through_gunicorn_on_the_cluster(cluster_server: GunicornProcess) ->
     curl = requests.post(f"{base_url}/api/v1/secrets?access_code=1", data="on a cluster",
                          headers={"Content-Type": "text/plain", "Accept": "application/json"}, timeout=10)
     assert curl.status_code == 201
-    parsed = p.parse_link(curl.json()["link"])
+    parsed = links.parse_link(curl.json()["link"])
     reveal_url = f"{base_url}/api/v1/secrets/{parsed.secret_id}/reveal"
     form = {"key": p.b64u_encode(parsed.key), "access_code": curl.json()["access_code"]}
     opened_by_curl = requests.post(reveal_url, data=form, timeout=10)
@@ -146,7 +148,8 @@ def test_a_three_view_secret_read_by_50_clients_on_the_cluster(cluster_server: G
 
 
 def test_rate_limits_are_counted_on_the_cluster(cluster: RedisCluster) -> None:
-    from app import create_app, load_config
+    from app.core.config import load_config
+    from app.server import create_app
 
     app = create_app(load_config({"SECRET_KEY": "k", "REDIS_URL": cluster.url, "BURNLINK_RATE_CREATE": "2/minute",
                                   "BURNLINK_KEY_PREFIX": f"blrlc{secrets.token_hex(3)}"}))

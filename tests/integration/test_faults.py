@@ -29,7 +29,8 @@ import pytest
 import redis
 import requests
 
-from app import protocol as p
+from app.core import payload as payloads
+from app.core import protocol as p
 from tests.apihelp import Made, create_body, made_from
 from tests.support import GunicornProcess, RedisProcess, wait_for
 
@@ -42,7 +43,7 @@ ENV = {"BURNLINK_REDIS_TIMEOUT": "1.0", "BURNLINK_KEY_PREFIX": PREFIX}
 
 def make(url: str, views: int = 1, code: str | None = None, text: str = "fault test",
          session: requests.Session | None = None) -> tuple[Made, p.Sealed]:
-    body, sealed = create_body(p.make_payload(text=text), code=code, views=views)
+    body, sealed = create_body(payloads.make_payload(text=text), code=code, views=views)
     response = (session or requests).post(f"{url}/api/v1/secrets", json=body, timeout=10)
     assert response.status_code == 201, response.text
     return made_from(sealed, response, response.json()), sealed
@@ -140,7 +141,7 @@ def test_redis_killed_and_restarted_under_load() -> None:
             try:
                 if len(pool) < cap and time.monotonic() >= next_create:
                     next_create = time.monotonic() + 0.04
-                    body, sealed = create_body(p.make_payload(text=f"load {seed}"), code=None)
+                    body, sealed = create_body(payloads.make_payload(text=f"load {seed}"), code=None)
                     started = time.monotonic()
                     response = session.post(f"{app.url}/api/v1/secrets", json=body, timeout=10)
                     judge("create", started, response)
@@ -507,7 +508,7 @@ def test_a_full_redis_refuses_new_secrets_and_keeps_old_ones() -> None:
     try:
         kept = [make(app.url, views=1) for _ in range(3)]
         multi, multi_sealed = make(app.url, views=3)
-        big = p.make_payload(text=os.urandom(50_000).hex())  # ~100 KB of ciphertext each
+        big = payloads.make_payload(text=os.urandom(50_000).hex())  # ~100 KB of ciphertext each
         fillers: list[Made] = []
         statuses: Counter = Counter()
         refused = None

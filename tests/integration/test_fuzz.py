@@ -37,7 +37,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app import protocol as p
+from app.core import payload as payloads
+from app.core import protocol as p
 from tests.apihelp import create_body
 from tests.support import ROOT, GunicornProcess, RedisProcess
 
@@ -47,7 +48,7 @@ SEED = 20251124
 MAX_EXAMPLES = 200  # Hypothesis examples per operation in the fuzzing phase; the other phases add theirs
 MIN_CASES = 1000
 REAL_EVERY = 4
-DOCUMENT = ROOT / "app" / "openapi.json"
+DOCUMENT = ROOT / "app" / "server" / "openapi.json"
 
 # schemathesis's lazy from_fixture() fails under pytest 9 (AttributeError: 'Function' object has no attribute
 # '_nodeid'); loading the file at import time and comparing it with the served copy is equivalent.
@@ -89,7 +90,7 @@ def tally() -> Iterator[Counter]:
 
 def make_real_secret(base: str) -> dict[str, str]:
     """A fresh 2-view secret made through the API: its id, token, key and proofs."""
-    body, sealed = create_body(p.make_payload(text="fuzz"), code=None, views=2)
+    body, sealed = create_body(payloads.make_payload(text="fuzz"), code=None, views=2)
     response = requests.post(f"{base}/api/v1/secrets", json=body, timeout=10)
     assert response.status_code == 201, response.text
     keys = p.derive_keys(sealed.key)

@@ -8,7 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from app import protocol as p
+from app.core import links
+from app.core import payload as payloads
+from app.core import protocol as p
 from tests.apihelp import create_body, made_from
 from tests.support import GunicornProcess
 
@@ -40,7 +42,7 @@ def test_metrics_sum_all_workers_and_logs_hold_no_secret(redis_url: str) -> None
         plaintext = "s3cret-" + secrets.token_hex(8)
         made_list, leaks = [], []
         for _ in range(6):
-            body, sealed = create_body(p.make_payload(text=plaintext), code="QW3RT-Y9P2Z")
+            body, sealed = create_body(payloads.make_payload(text=plaintext), code="QW3RT-Y9P2Z")
             response = requests.post(f"{server.url}/api/v1/secrets", json=body, timeout=10)
             made = made_from(sealed, response, response.json())
             made_list.append(made)
@@ -50,7 +52,7 @@ def test_metrics_sum_all_workers_and_logs_hold_no_secret(redis_url: str) -> None
             leaks += [p.b64u_encode(made.key), made.link, made.auth, made.token, made.id]
         curl = requests.post(f"{server.url}/api/v1/secrets?access_code=1", data=plaintext,
                              headers={"Content-Type": "text/plain", "Accept": "application/json"}, timeout=10).json()
-        parsed = p.parse_link(curl["link"])
+        parsed = links.parse_link(curl["link"])
         opened = requests.post(f"{server.url}/api/v1/secrets/{parsed.secret_id}/reveal",
                                data={"key": p.b64u_encode(parsed.key), "access_code": curl["access_code"]}, timeout=10)
         assert opened.text == plaintext

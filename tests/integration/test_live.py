@@ -18,7 +18,8 @@ import pytest
 import redis
 import requests
 
-from app import protocol as p
+from app.core import payload as payloads
+from app.core import protocol as p
 from tests.apihelp import create_body, made_from
 from tests.support import GunicornProcess, RedisProcess, wait_for
 
@@ -35,7 +36,7 @@ def server(redis_url: str) -> Iterator[GunicornProcess]:
 
 
 def create(base: str, code: str | None = "7K4MQ-2XR9D", **extra):
-    body, sealed = create_body(p.make_payload(text="the one secret"), code, **extra)
+    body, sealed = create_body(payloads.make_payload(text="the one secret"), code, **extra)
     response = requests.post(f"{base}/api/v1/secrets", json=body, timeout=10)
     assert response.status_code == 201, response.text
     return made_from(sealed, response, response.json())

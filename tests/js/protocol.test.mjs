@@ -18,7 +18,7 @@ const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 test("vectors file is the version-1 contract and is not empty", () => {
   assert.equal(vectors.protocol, 1);
-  for (const k of ["b64u_valid", "b64u_invalid", "normalize", "normalize_invalid", "secrets"]) {
+  for (const k of ["b64u_valid", "b64u_invalid", "normalize", "normalize_invalid", "creator_code_invalid", "secrets"]) {
     assert.ok(vectors[k].length > 0, k);
   }
 });
@@ -329,6 +329,12 @@ test("makeLink and parseLink are inverses", () => {
     assert.equal(hex(parsed.K), hex(K));
   }
 });
+
+for (const c of vectors.creator_code_invalid) {
+  test(`a creator may not choose ${JSON.stringify(c.input)} (${c.why})`, () => {
+    assert.throws(() => p.checkCreatorCode(c.input), p.ProtocolError);
+  });
+}
 
 test("a creator's own code: vectors pass, characters newer than every client's Unicode are refused", () => {
   for (const c of vectors.normalize) assert.equal(p.checkCreatorCode(c.input), c.output);

@@ -10,7 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import protocol as p
+from app.core import payload as payloads
+from app.core import protocol as p
 from tests.apihelp import create_body, make_secret
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -62,12 +63,12 @@ def test_metadata_consumes_nothing(client: FlaskClient) -> None:
 
 
 def test_reveal_gives_the_ciphertext_once(client: FlaskClient) -> None:
-    payload = p.make_payload("aws-access-key", fields={"access_key_id": "AKIAIOSFODNN7EXAMPLE", "secret_access_key": "x" * 40})
+    payload = payloads.make_payload("aws-access-key", fields={"access_key_id": "AKIAIOSFODNN7EXAMPLE", "secret_access_key": "x" * 40})
     made = make_secret(client, payload)
     response = client.post(f"/api/v1/secrets/{made.id}/reveal", json=made.reveal_body())
     assert response.status_code == 200 and response.get_json()["views_left"] == 0
     blob = p.b64u_decode(response.get_json()["ciphertext"])
-    assert p.open_blob(blob, made.key, made.code) == payload
+    assert payloads.open_blob(blob, made.key, made.code) == payload
     problem(client.post(f"/api/v1/secrets/{made.id}/reveal", json=made.reveal_body()), 404, "not_found")
 
 

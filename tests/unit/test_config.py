@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from app import create_app, load_config
-from app.config import ConfigError
+from app.core.config import load_config
+from app.core.errors import ConfigError
+from app.server import create_app
 from tests.support import ROOT, free_port
 
 
@@ -53,7 +54,7 @@ def test_embedded_store_says_so(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_importing_the_package_connects_nothing() -> None:
-    code = "import app, app.api, app.store, app.config; import redis; print('ok')"
+    code = "import app, app.server.api, app.store, app.core.config, app.cli; import redis; print('ok')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "ok"
 

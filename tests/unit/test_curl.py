@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from app import protocol as p
+from app.core import links
+from app.core import payload as payloads
+from app.core import protocol as p
 from tests.unit.test_api import problem
 
 JSON = {"Accept": "application/json"}
@@ -20,7 +22,7 @@ def create_text(client: FlaskClient, body: bytes | str, query: str = "", **heade
 
 
 def split_link(link: str) -> tuple[str, str]:
-    parsed = p.parse_link(link)
+    parsed = links.parse_link(link)
     return parsed.secret_id, p.b64u_encode(parsed.key)
 
 
@@ -54,11 +56,11 @@ def test_json_answer_when_asked(client: FlaskClient) -> None:
 
 def test_secret_made_by_curl_opens_with_the_protocol(client: FlaskClient) -> None:
     data = create_text(client, "opens anywhere", "?access_code=1", **JSON).get_json()
-    parsed = p.parse_link(data["link"])
+    parsed = links.parse_link(data["link"])
     keys = p.derive_keys(parsed.key, data["access_code"].lower().replace("-", " "))
     body = {"link": p.b64u_encode(keys.link), "auth": p.b64u_encode(keys.auth)}
     blob = p.b64u_decode(client.post(f"/api/v1/secrets/{parsed.secret_id}/reveal", json=body).get_json()["ciphertext"])
-    assert p.open_blob(blob, parsed.key, keys=keys) == {"v": 1, "kind": "text", "text": "opens anywhere"}
+    assert payloads.open_blob(blob, parsed.key, keys=keys) == {"v": 1, "kind": "text", "text": "opens anywhere"}
 
 
 def test_a_code_is_needed_and_a_missing_one_costs_no_try(client: FlaskClient) -> None:
@@ -95,7 +97,7 @@ def test_text_and_a_file_come_back_as_payload_json(client: FlaskClient) -> None:
                        content_type="multipart/form-data", headers=JSON).get_json()
     sid, key = split_link(data["link"])
     payload = client.post(f"/api/v1/secrets/{sid}/reveal", data={"key": key}).get_json()
-    assert payload["text"] == "note" and p.file_data(payload["files"][0]) == b"\x00\x01"
+    assert payload["text"] == "note" and payloads.file_data(payload["files"][0]) == b"\x00\x01"
 
 
 def test_file_names_are_reduced_to_a_base_name(client: FlaskClient) -> None:

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from app import protocol as p
-from app.headers import PAGE_CSP
+from app.core import links
+from app.core import payload as payloads
+from app.core import protocol as p
+from app.server.headers import PAGE_CSP
 from tests.apihelp import make_secret
 from tests.unit.test_api import problem
 
@@ -138,7 +140,7 @@ def test_logs_never_hold_a_secret(make_app: Any, caplog: pytest.LogCaptureFixtur
     client = make_app().test_client()
     plaintext = "correct-horse-battery-staple-4711"
     with caplog.at_level(logging.DEBUG):
-        made = make_secret(client, p.make_payload(text=plaintext), code="7K4MQ-2XR9D", views=2)
+        made = make_secret(client, payloads.make_payload(text=plaintext), code="7K4MQ-2XR9D", views=2)
         client.get(f"/api/v1/secrets/{made.id}", headers={"X-Burnlink-Link": made.link})
         client.post(f"/api/v1/secrets/{made.id}/reveal", json=made.reveal_body(p.b64u_encode(b"x" * 32)))
         client.post(f"/api/v1/secrets/{made.id}/reveal", json=made.reveal_body())
@@ -146,7 +148,7 @@ def test_logs_never_hold_a_secret(make_app: Any, caplog: pytest.LogCaptureFixtur
         client.delete(f"/api/v1/secrets/{made.id}", headers={"Authorization": f"Bearer {made.token}"})
         curl = client.post("/api/v1/secrets?access_code=1", data=plaintext, content_type="text/plain",
                            headers={"Accept": "application/json"}).get_json()
-        parsed = p.parse_link(curl["link"])
+        parsed = links.parse_link(curl["link"])
         client.post(f"/api/v1/secrets/{parsed.secret_id}/reveal",
                     data={"key": p.b64u_encode(parsed.key), "access_code": curl["access_code"]})
     text = "\n".join(record.getMessage() for record in caplog.records)
@@ -215,7 +217,7 @@ def test_metrics_only_for_configured_networks(make_app: Any) -> None:
 
 def test_pages_render_every_string(client: Any) -> None:
     """Every template string resolves (a dict method such as t.copy would print '<built-in method')."""
-    from app.web import strings
+    from app.server.pages import strings
 
     pages = [client.get("/", headers={"Accept": "text/html"}),
              client.get("/s/AAAAAAAAAAAAAAAAAAAAAA", headers={"Accept": "text/html"}),

@@ -1,4 +1,4 @@
-"""app/openapi.json is a valid OpenAPI 3.1 document and tells the truth about the API.
+"""app/server/openapi.json is a valid OpenAPI 3.1 document and tells the truth about the API.
 
 The document is checked three ways: it validates as OpenAPI 3.1; it names exactly
 the routes Flask serves; and a table of requests provokes each documented
@@ -35,10 +35,11 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
-from app import protocol as p
+from app.core import payload as payloads
+from app.core import protocol as p
 from tests.support import free_port
 
-DOC_PATH = Path(__file__).resolve().parents[2] / "app" / "openapi.json"
+DOC_PATH = Path(__file__).resolve().parents[2] / "app" / "server" / "openapi.json"
 DOC: dict[str, Any] = json.loads(DOC_PATH.read_text(encoding="utf-8"))
 DOC_URI = "urn:burnlink:openapi"
 REGISTRY: Registry = Registry().with_resource(DOC_URI, DRAFT202012.create_resource(DOC))
@@ -196,7 +197,7 @@ def rand_id() -> str:
 
 def create_body(payload: dict[str, Any] | None = None, **extra: Any) -> tuple[dict[str, Any], p.Sealed]:
     """A zero-knowledge create body without an access code (no PBKDF2: fast)."""
-    sealed = p.seal_payload(payload or p.make_payload(text="hunter2"))
+    sealed = payloads.seal_payload(payload or payloads.make_payload(text="hunter2"))
     body = {
         "ciphertext": p.b64u_encode(sealed.blob),
         "link_verifier": p.b64u_encode(sealed.link_verifier),
@@ -393,11 +394,11 @@ CASES: list[Case] = [
     Case("reveal proofs, form", REVEAL, "post", 200,
          lambda w: {"url": f"{S}/{(m := w.secret()).id}/reveal", "data": {"link": m.link, "auth": m.auth}},
          expect={"views_left": 0}),
-    Case("reveal curl text", REVEAL, "post", 200, _curl_payload(p.make_payload(text="hunter2\n"))),
+    Case("reveal curl text", REVEAL, "post", 200, _curl_payload(payloads.make_payload(text="hunter2\n"))),
     Case("reveal curl one file", REVEAL, "post", 200,
-         _curl_payload(p.make_payload("file", files=[p.file_entry("credentials.csv", CSV, "text/csv")]))),
+         _curl_payload(payloads.make_payload("file", files=[payloads.file_entry("credentials.csv", CSV, "text/csv")]))),
     Case("reveal curl payload json", REVEAL, "post", 200,
-         _curl_payload(p.make_payload("aws-access-key", fields={"access_key_id": "AKIAEXAMPLE", "secret_access_key": "x"})),
+         _curl_payload(payloads.make_payload("aws-access-key", fields={"access_key_id": "AKIAEXAMPLE", "secret_access_key": "x"})),
          expect={"kind": "aws-access-key"}),
     Case("reveal curl form", REVEAL, "post", 200,
          lambda w: {"url": f"{S}/{(m := w.secret()).id}/reveal", "data": {"key": m.b64key}}),

@@ -17,10 +17,12 @@ from flask import Flask
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app import protocol as p
-from app.curl import parse_ttl
-from app.errors import BurnlinkError, InvalidInput
-from app.inputs import parse_json
+from app.core import links
+from app.core import protocol as p
+from app.core.errors import BurnlinkError, InvalidInput
+from app.server.curl import parse_ttl
+from app.server.inputs import parse_json
+from app.server.problems import from_error
 from tests.apihelp import create_body, made_from
 
 B64U_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -68,7 +70,7 @@ def test_b64u_decode_raises_only_invalid_input(value: Any, length: int | None, m
     try:
         data = p.b64u_decode(value, length=length, min_length=min_length, field="f")
     except InvalidInput as err:
-        assert err.field == "f" and err.status == 400
+        assert err.field == "f" and err.code == "invalid_field" and from_error(err).status == 400
         return
     assert length is None or len(data) == length
     assert min_length is None or len(data) >= min_length
@@ -130,7 +132,7 @@ LINKISH = st.builds(lambda scheme, host, path, sid, key: f"{scheme}://{host}{pat
 @example("https://a\uff03b/s/AAAAAAAAAAAAAAAAAAAAAA#" + "A" * 43)  # urlsplit: invalid under NFKC
 def test_parse_link_raises_only_invalid_input(text: str) -> None:
     try:
-        link = p.parse_link(text)
+        link = links.parse_link(text)
     except InvalidInput as err:
         assert err.field == "url"
         return
@@ -145,7 +147,7 @@ BASE_URL = st.builds(lambda scheme, host, prefix: f"{scheme}://{host}{prefix}", 
 
 @given(BASE_URL, st.binary(min_size=16, max_size=16), st.binary(min_size=32, max_size=32), st.sampled_from(["", " ", "\n"]))
 def test_parse_link_inverts_make_link(base: str, sid: bytes, key: bytes, pad: str) -> None:
-    link = p.parse_link(pad + p.make_link(base, p.b64u_encode(sid), key) + pad)
+    link = links.parse_link(pad + links.make_link(base, p.b64u_encode(sid), key) + pad)
     assert (link.base_url, link.secret_id, link.key) == (base, p.b64u_encode(sid), key)
 
 
@@ -211,7 +213,7 @@ def test_parse_json_gives_an_object_or_invalid_json(data: bytes) -> None:
     try:
         value = parse_json(data)
     except BurnlinkError as err:
-        assert err.code == "invalid_json" and err.status == 400
+        assert err.code == "invalid_json" and from_error(err).status == 400
         return
     assert isinstance(value, dict)
     assert value == json.loads(data)

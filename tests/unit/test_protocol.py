@@ -12,8 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import protocol as p
-from app.errors import InvalidInput
+from app.core import links
+from app.core import payload as payloads
+from app.core import protocol as p
+from app.core.errors import InvalidInput
 
 VECTORS = json.loads(Path(__file__).resolve().parent.parent.joinpath("vectors.json").read_text(encoding="utf-8"))
 SECRETS = VECTORS["secrets"]
@@ -56,12 +58,12 @@ def test_implementation_reproduces_each_vector(vector: dict) -> None:
     assert p.b64u_encode(keys.auth_verifier) == vector["auth_verifier"]
     plaintext = b64u(vector["plaintext"])
     assert json.loads(plaintext) == vector["payload"]
-    assert p.encode_payload(vector["payload"]) == plaintext
+    assert payloads.encode_payload(vector["payload"]) == plaintext
     assert p.b64u_encode(p.seal(plaintext, keys.enc_key, b64u(vector["iv"]))) == vector["blob"]
     assert p.unseal(b64u(vector["blob"]), keys.enc_key) == plaintext
-    assert p.open_blob(b64u(vector["blob"]), key, vector["code"]) == vector["payload"]
-    assert p.make_link(vector["base_url"], vector["id"], key) == vector["url"]
-    parsed = p.parse_link(vector["url"])
+    assert payloads.open_blob(b64u(vector["blob"]), key, vector["code"]) == vector["payload"]
+    assert links.make_link(vector["base_url"], vector["id"], key) == vector["url"]
+    parsed = links.parse_link(vector["url"])
     assert (parsed.base_url, parsed.secret_id, parsed.key) == (vector["base_url"], vector["id"], key)
 
 
@@ -104,6 +106,18 @@ def test_normalize(case: dict) -> None:
     assert p.normalize_code(case["input"]) == case["output"]
 
 
+@pytest.mark.parametrize("case", VECTORS["normalize"], ids=lambda c: c["output"])
+def test_a_creator_may_choose_every_normalizable_vector(case: dict) -> None:
+    assert p.check_creator_code(case["input"]) == case["output"]
+
+
+@pytest.mark.parametrize("case", VECTORS["creator_code_invalid"], ids=lambda c: c["why"])
+def test_a_creator_may_not_choose(case: dict) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        p.check_creator_code(case["input"])
+    assert raised.value.field == "access_code"
+
+
 @pytest.mark.parametrize("case", VECTORS["normalize_invalid"], ids=lambda c: c["why"])
 def test_normalize_refuses(case: dict) -> None:
     with pytest.raises(InvalidInput) as info:
@@ -121,28 +135,28 @@ def test_generated_codes_use_the_crockford_alphabet() -> None:
 
 
 def test_a_code_read_aloud_opens_the_secret() -> None:
-    sealed = p.seal_payload(p.make_payload(text="s3cret"), "7K4MQ-2XR9D")
-    assert p.open_blob(sealed.blob, sealed.key, "7k4mq 2xr9d")["text"] == "s3cret"
+    sealed = payloads.seal_payload(payloads.make_payload(text="s3cret"), "7K4MQ-2XR9D")
+    assert payloads.open_blob(sealed.blob, sealed.key, "7k4mq 2xr9d")["text"] == "s3cret"
     with pytest.raises(InvalidInput):
-        p.open_blob(sealed.blob, sealed.key, "7K4MQ-2XR9E")
+        payloads.open_blob(sealed.blob, sealed.key, "7K4MQ-2XR9E")
     with pytest.raises(InvalidInput):
-        p.open_blob(sealed.blob, sealed.key, None)
+        payloads.open_blob(sealed.blob, sealed.key, None)
 
 
 def test_tampered_blob_does_not_open() -> None:
-    sealed = p.seal_payload(p.make_payload(text="s3cret"))
+    sealed = payloads.seal_payload(payloads.make_payload(text="s3cret"))
     for index in (0, 12, len(sealed.blob) - 1):
         broken = bytearray(sealed.blob)
         broken[index] ^= 1
         with pytest.raises(InvalidInput):
-            p.open_blob(bytes(broken), sealed.key)
+            payloads.open_blob(bytes(broken), sealed.key)
 
 
 def test_payload_decoding_is_strict() -> None:
     for bad in (b"\xff", b"[]", b'{"v": 2, "kind": "text"}', b'{"v": 1}', b'{"v": true, "kind": "text"}',
                 b'{"v": 1, "kind": "text", "fields": {"a": 1}}', b'{"v": 1, "kind": "t", "files": [{"name": "x"}]}'):
         with pytest.raises(InvalidInput):
-            p.decode_payload(bad)
+            payloads.decode_payload(bad)
 
 
 @pytest.mark.parametrize(
@@ -159,25 +173,25 @@ def test_payload_decoding_is_strict() -> None:
 )
 def test_parse_link_refuses(url: str) -> None:
     with pytest.raises(InvalidInput):
-        p.parse_link(url)
+        links.parse_link(url)
 
 
-payloads = st.builds(
-    p.make_payload,
+payload_objects = st.builds(
+    payloads.make_payload,
     kind=st.sampled_from(["text", "file", "aws-access-key", "console-login", "something-new"]),
     text=st.none() | st.text(),
     fields=st.none() | st.dictionaries(st.text(min_size=1, max_size=20), st.text(max_size=200), max_size=5),
-    files=st.none() | st.lists(st.builds(p.file_entry, st.text(min_size=1, max_size=30), st.binary(max_size=2000)), max_size=2),
+    files=st.none() | st.lists(st.builds(payloads.file_entry, st.text(min_size=1, max_size=30), st.binary(max_size=2000)), max_size=2),
 )
 
 
 @settings(max_examples=60, deadline=None)
-@given(payload=payloads, key=st.binary(min_size=32, max_size=32))
+@given(payload=payload_objects, key=st.binary(min_size=32, max_size=32))
 def test_payload_round_trip(payload: dict, key: bytes) -> None:
     # No code here: PBKDF2's 600,000 rounds would make each example slow; codes round-trip below.
-    sealed = p.seal_payload(payload, None, key=key)
-    assert p.open_blob(sealed.blob, key) == payload
-    assert len(sealed.blob) == len(p.encode_payload(payload)) + 28
+    sealed = payloads.seal_payload(payload, None, key=key)
+    assert payloads.open_blob(sealed.blob, key) == payload
+    assert len(sealed.blob) == len(payloads.encode_payload(payload)) + 28
 
 
 code_chars = st.characters(min_codepoint=0x21, max_codepoint=0x7E)

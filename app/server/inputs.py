@@ -1,6 +1,6 @@
 """Reading requests: bodies by their declared type, strict JSON, and typed members.
 
-Everything here raises :class:`~app.errors.BurnlinkError` values; the app's one
+Everything here raises :class:`~app.core.errors.BurnlinkError` values; the app's one
 error handler turns them into problem documents.
 """
 
@@ -13,12 +13,11 @@ from typing import Any
 
 from flask import current_app, request
 
-from .errors import BurnlinkError, InvalidInput, NotFound
-from .protocol import ID_LEN, MIN_BLOB, b64u_decode
+from ..core.errors import BurnlinkError, ErrorCode, InvalidInput, NotFound
+from ..core.protocol import MIN_BLOB, b64u_decode, is_secret_id
 
 JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 
 
 @dataclass
@@ -38,7 +37,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise BurnlinkError(f"The member {key!r} appears twice.", code="invalid_json", field=key)
+            raise BurnlinkError(f"The member {key!r} appears twice.", code=ErrorCode.INVALID_JSON, field=key)
         seen[key] = value
     return seen
 
@@ -49,9 +48,9 @@ def parse_json(data: bytes) -> dict[str, Any]:
         value = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_pairs, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         # RecursionError: a body nested a thousand levels deep is malformed input, not a crash.
-        raise BurnlinkError("The request body is not valid JSON.", code="invalid_json") from None
+        raise BurnlinkError(code=ErrorCode.INVALID_JSON) from None
     if not isinstance(value, dict):
-        raise BurnlinkError("The request body must be a JSON object.", code="invalid_json")
+        raise BurnlinkError("The request body must be a JSON object.", code=ErrorCode.INVALID_JSON)
     return value
 
 
@@ -74,8 +73,7 @@ def read_body(*, text_ok: bool = False) -> Body:
     accepted = ", ".join(JSON_TYPES + FORM_TYPES + (("text/plain",) if text_ok else ()))
     raise BurnlinkError(
         f"Unsupported request type {mimetype or '(none)'!r}; send one of: {accepted}.",
-        code="unsupported_media_type",
-        status=415,
+        code=ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     )
 
 
@@ -83,7 +81,7 @@ def only(values: dict[str, Any], allowed: set[str]) -> None:
     """400 ``unknown_field`` naming the first member not in ``allowed``."""
     unknown = sorted(set(values) - allowed)
     if unknown:
-        raise BurnlinkError(f"Unknown member {unknown[0]!r}.", code="unknown_field", field=unknown[0])
+        raise BurnlinkError(f"Unknown member {unknown[0]!r}.", code=ErrorCode.UNKNOWN_FIELD, field=unknown[0])
 
 
 def integer(value: Any, name: str, low: int, high: int, *, form: bool) -> int:
@@ -125,17 +123,13 @@ def ciphertext_member(values: dict[str, Any]) -> bytes:
 
 
 def too_large(limit: int) -> BurnlinkError:
-    return BurnlinkError(f"The secret is larger than the limit of {limit} bytes of ciphertext.", code="too_large", status=413)
+    return BurnlinkError(f"The secret is larger than the limit of {limit} bytes of ciphertext.", code=ErrorCode.TOO_LARGE)
 
 
 def secret_id(value: str) -> str:
     """A well-formed id; anything else is simply not found."""
-    if not _ID.fullmatch(value):
+    if not is_secret_id(value):
         raise NotFound()
-    try:
-        b64u_decode(value, length=ID_LEN)
-    except InvalidInput:
-        raise NotFound() from None
     return value
 
 
@@ -149,4 +143,4 @@ def no_query(*allowed: str) -> None:
         if key in ("key", "access_code", "link", "auth") and key not in allowed:
             raise InvalidInput(f"{key} must never be sent in the query string (it ends up in logs); send it in the body.", field=key)
         if key not in allowed:
-            raise BurnlinkError(f"Unknown query parameter {key!r}.", code="unknown_field", field=key)
+            raise BurnlinkError(f"Unknown query parameter {key!r}.", code=ErrorCode.UNKNOWN_FIELD, field=key)

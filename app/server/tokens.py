@@ -6,7 +6,7 @@ import time
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .errors import Forbidden, Unauthorized
+from ..core.errors import Forbidden, Unauthorized
 
 SALT = "burnlink/v1/manage"
 
@@ -34,4 +34,4 @@ class ManageTokens:
         if not isinstance(named, str) or not isinstance(expires_at, int) or expires_at < time.time():
             raise Unauthorized("The manage token has expired.")
         if named != secret_id:
-            raise Forbidden("This manage token belongs to another secret.")
+            raise Forbidden()

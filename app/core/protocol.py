@@ -1,8 +1,8 @@
-"""The burnlink protocol, version 1, in Python.
+"""The burnlink protocol, version 1, in Python: encodings, access codes, keys and the seal.
 
-The one Python implementation of ``shared/PROTOCOL.md``: strict base64url,
-access codes, the key schedule, the payload and its AES-256-GCM seal, and
-links. The CLI, the server's curl mode and the tests all use this module; the
+With :mod:`app.core.payload`, :mod:`app.core.links` and :mod:`app.core.wire`
+this is the one Python implementation of the protocol (``docs/protocol.md``).
+The CLI, the server's curl mode, the tests and the benchmarks all use it; the
 browser uses ``static/js/protocol.js``. Both are held to ``tests/vectors.json``.
 """
 
@@ -11,13 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -37,6 +34,10 @@ AAD = b"burnlink/v1"
 INFO_LINK = b"burnlink/v1/link"
 INFO_ENC = b"burnlink/v1/enc"
 INFO_AUTH = b"burnlink/v1/auth"
+
+# An id in a path: 22 base64url symbols (16 bytes); canonical trailing bits are checked on decode.
+ID_PATTERN = r"[A-Za-z0-9_-]{22}"
+_ID = re.compile(ID_PATTERN)
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_MIN, CODE_MAX = 8, 64
@@ -91,6 +92,17 @@ def new_id() -> bytes:
     return secrets.token_bytes(ID_LEN)
 
 
+def is_secret_id(text: object) -> bool:
+    """Is ``text`` a canonical secret id (22 base64url symbols decoding to 16 bytes)?"""
+    if not isinstance(text, str) or not _ID.fullmatch(text):
+        return False
+    try:
+        b64u_decode(text, length=ID_LEN)
+    except InvalidInput:
+        return False
+    return True
+
+
 # --- access codes ------------------------------------------------------------------------
 
 
@@ -112,6 +124,25 @@ def normalize_code(code: str) -> str:
     if any(not 0x21 <= ord(ch) <= 0x7E for ch in text):
         raise InvalidInput("An access code may use only printable ASCII characters.", field="access_code")
     return text
+
+
+# A code a creator types must read the same in every client. NFKC and upper-casing follow each
+# runtime's Unicode tables (Python 3.11 has Unicode 14, browsers newer ones), so a creator may use
+# only characters whose mapping no Unicode update has changed: printable ASCII, white space,
+# Latin-1 and Latin Extended-A, the dashes normalization strips, the ideographic space and the
+# full-width ASCII forms. A recipient's input is never restricted.
+_STABLE_CODE_CHARS = re.compile("[\t\n\x0b\x0c\r\x20-\x7e\u00a0-\u017f\u2010-\u2015\u2212\u3000\uff01-\uff5e]*")
+
+
+def check_creator_code(code: str) -> str:
+    """Normalize a code a creator chose, refusing characters that clients may map differently."""
+    normalized = normalize_code(code)
+    if not _STABLE_CODE_CHARS.fullmatch(code):
+        raise InvalidInput(
+            "Use letters, digits and punctuation for your own code: some characters are not read the same way by every client.",
+            field="access_code",
+        )
+    return normalized
 
 
 # --- key schedule ------------------------------------------------------------------------
@@ -163,78 +194,7 @@ def derive_keys(key: bytes, code: str | None = None) -> Keys:
     return Keys(link=link_proof(key), enc_key=_hkdf(ikm, INFO_ENC), auth=_hkdf(ikm, INFO_AUTH))
 
 
-# --- payload and ciphertext ----------------------------------------------------------------
-
-
-def make_payload(
-    kind: str = "text",
-    text: str | None = None,
-    fields: dict[str, str] | None = None,
-    files: list[dict[str, str]] | None = None,
-) -> dict[str, Any]:
-    """Build a payload object, leaving absent members out (never ``null``)."""
-    payload: dict[str, Any] = {"v": VERSION, "kind": kind}
-    if text is not None:
-        payload["text"] = text
-    if fields:
-        payload["fields"] = dict(fields)
-    if files:
-        payload["files"] = list(files)
-    return payload
-
-
-def file_entry(name: str, data: bytes, content_type: str = "application/octet-stream") -> dict[str, str]:
-    """One ``files[]`` member: the data as standard base64 with padding."""
-    return {"name": name, "type": content_type, "data": base64.b64encode(data).decode("ascii")}
-
-
-def file_data(entry: dict[str, str]) -> bytes:
-    """Decode a ``files[]`` member's data (strict standard base64)."""
-    try:
-        return base64.b64decode(entry["data"], validate=True)
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        raise InvalidInput("A file in the payload has invalid base64 data.", field="files") from None
-
-
-def encode_payload(payload: dict[str, Any]) -> bytes:
-    """Serialize a payload as compact UTF-8 JSON (no BOM)."""
-    validate_payload(payload)
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def decode_payload(plaintext: bytes) -> dict[str, Any]:
-    """Parse and check a plaintext; strict UTF-8, version 1 only."""
-    try:
-        payload = json.loads(plaintext.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise InvalidInput("The secret's payload is not valid UTF-8 JSON.", field="payload") from None
-    validate_payload(payload)
-    return payload
-
-
-def validate_payload(payload: Any) -> None:
-    """Raise :class:`InvalidInput` unless ``payload`` has the version-1 shape."""
-
-    def bad(why: str) -> InvalidInput:
-        return InvalidInput(f"Invalid payload: {why}.", field="payload")
-
-    if not isinstance(payload, dict):
-        raise bad("not an object")
-    if payload.get("v") != VERSION or isinstance(payload.get("v"), bool):
-        raise bad("unsupported version")
-    if not isinstance(payload.get("kind"), str) or not payload["kind"]:
-        raise bad("kind must be a non-empty string")
-    if "text" in payload and not isinstance(payload["text"], str):
-        raise bad("text must be a string")
-    fields = payload.get("fields", {})
-    if not isinstance(fields, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()):
-        raise bad("fields must map names to strings")
-    files = payload.get("files", [])
-    if not isinstance(files, list):
-        raise bad("files must be a list")
-    for entry in files:
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(m), str) for m in ("name", "type", "data")):
-            raise bad("each file needs a name, a type and data")
+# --- ciphertext ---------------------------------------------------------------------------
 
 
 def seal(plaintext: bytes, enc_key: bytes, iv: bytes | None = None) -> bytes:
@@ -255,63 +215,7 @@ def unseal(blob: bytes, enc_key: bytes) -> bytes:
         raise InvalidInput("The ciphertext does not open with these keys.", field="ciphertext") from None
 
 
-# --- links -----------------------------------------------------------------------------
-
-
-def make_link(base_url: str, secret_id: str, key: bytes) -> str:
-    """``{BASE_URL}/s/{id}#{b64u(K)}``."""
-    return f"{base_url.rstrip('/')}/s/{secret_id}#{b64u_encode(key)}"
-
-
-@dataclass(frozen=True)
-class ParsedLink:
-    base_url: str
-    secret_id: str
-    key: bytes
-
-
-def parse_link(url: str) -> ParsedLink:
-    """Split a burnlink link into its server, id and fragment key, strictly."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # e.g. "http://[": urlsplit checks brackets and some characters itself
-        raise InvalidInput("This is not a burnlink link (expected https://host/s/ID#KEY).", field="url") from None
-    match = re.fullmatch(r"(.*)/s/([A-Za-z0-9_-]+)/?", parts.path)
-    if parts.scheme not in ("http", "https") or not parts.netloc or not match:
-        raise InvalidInput("This is not a burnlink link (expected https://host/s/ID#KEY).", field="url")
-    if "@" in parts.netloc or " " in parts.netloc:
-        # https://burnlink.example@evil.example/... reads as one host and goes to another.
-        raise InvalidInput("This link hides its real host behind a user name; it is not a burnlink link.", field="url")
-    try:
-        b64u_decode(match.group(2), length=ID_LEN, field="id")
-    except InvalidInput:
-        raise InvalidInput("This link's id is damaged or cut short (expected 22 characters after /s/).", field="url") from None
-    if not parts.fragment:
-        raise InvalidInput("The link has no key after '#': it was cut short.", field="url")
-    try:
-        key = b64u_decode(parts.fragment, length=KEY_LEN, field="key")
-    except InvalidInput:
-        raise InvalidInput(
-            "The key after '#' is damaged, cut short, or from another protocol version.", field="url"
-        ) from None
-    return ParsedLink(base_url=f"{parts.scheme}://{parts.netloc}{match.group(1)}", secret_id=match.group(2), key=key)
-
-
-# --- durations ----------------------------------------------------------------------------
-
-_DURATION = re.compile(r"[1-9][0-9]{0,9}([smhd]?)")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(text: str) -> int:
-    """``3600``, ``90m``, ``1h``, ``7d`` → seconds (the curl mode's and the CLI's ``ttl``)."""
-    match = _DURATION.fullmatch(text)
-    if not match:
-        raise InvalidInput("ttl must look like 3600, 90m, 1h or 7d.", field="ttl")
-    return int(text.rstrip("smhd")) * _UNITS[match.group(1)]
-
-
-# --- one-call helpers used by the CLI and the curl mode ----------------------------------
+# --- a creating client's whole part --------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -325,15 +229,8 @@ class Sealed:
     auth_verifier: bytes
 
 
-def seal_payload(payload: dict[str, Any], code: str | None = None, key: bytes | None = None) -> Sealed:
+def seal_plaintext(plaintext: bytes, code: str | None = None, key: bytes | None = None) -> Sealed:
     """Do a creating client's whole part: key, key schedule, encryption."""
     key = key or new_key()
     keys = derive_keys(key, code)
-    blob = seal(encode_payload(payload), keys.enc_key)
-    return Sealed(key, code, blob, keys.link_verifier, keys.auth_verifier)
-
-
-def open_blob(blob: bytes, key: bytes, code: str | None = None, keys: Keys | None = None) -> dict[str, Any]:
-    """Decrypt and decode a blob fetched from the server."""
-    keys = keys or derive_keys(key, code)
-    return decode_payload(unseal(blob, keys.enc_key))
+    return Sealed(key, code, seal(plaintext, keys.enc_key), keys.link_verifier, keys.auth_verifier)

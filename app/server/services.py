@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import current_app
 
-from .config import Config
-from .store import Store
+from ..core.config import Config
+from ..store import Store
 from .tokens import ManageTokens
 
 
@@ -19,8 +19,9 @@ class Services:
     store: Store
     tokens: ManageTokens
     embedded: bool
+    limiter: Any = None
 
 
 def services() -> Services:
-    """The current app's :class:`Services` (set up by :func:`app.create_app`)."""
+    """The current app's :class:`Services` (set up by :func:`app.server.create_app`)."""
     return current_app.extensions["burnlink"]

@@ -16,7 +16,6 @@ import ipaddress
 import itertools
 import json
 import logging
-import os
 import re
 import secrets
 import sys
@@ -37,7 +36,7 @@ EVENTS = {
 }
 
 
-def configure_logging(level: str | None = None) -> None:
+def configure_logging(level: str = "INFO") -> None:
     """Log to stderr: access lines as bare JSON, everything else with a level prefix."""
     root = logging.getLogger("burnlink")
     if root.handlers:
@@ -45,7 +44,7 @@ def configure_logging(level: str | None = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
-    root.setLevel(level or os.environ.get("BURNLINK_LOG_LEVEL", "INFO").upper())
+    root.setLevel(level.upper())
     root.propagate = False
     access = logging.StreamHandler(sys.stderr)
     access.setFormatter(logging.Formatter("%(message)s"))
@@ -63,10 +62,11 @@ def event(name: str) -> None:
 class Metrics:
     """The app's Prometheus collectors (a private registry, or the multiprocess files)."""
 
-    def __init__(self) -> None:
+    def __init__(self, multiprocess_dir: str = "") -> None:
         from prometheus_client import CollectorRegistry, Counter, Histogram
 
-        self.multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+        self.multiprocess_dir = multiprocess_dir
+        self.multiprocess = bool(multiprocess_dir)
         # In multiprocess mode the values live in files and /metrics reads them all;
         # otherwise each app keeps its own registry (tests build many apps).
         self.registry = None if self.multiprocess else CollectorRegistry()
@@ -86,7 +86,7 @@ class Metrics:
 
         if self.multiprocess:
             registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)
+            multiprocess.MultiProcessCollector(registry, path=self.multiprocess_dir)
             return generate_latest(registry)
         return generate_latest(self.registry)
 
@@ -148,6 +148,6 @@ def init_observability(app: Flask) -> Any:
     app.before_request(_start)
     app.after_request(_finish)
     if config.metrics:
-        app.extensions["burnlink_metrics"] = Metrics()
+        app.extensions["burnlink_metrics"] = Metrics(config.metrics_dir)
         app.add_url_rule("/metrics", "metrics", _metrics_view)
     return app.extensions.get("burnlink_metrics")

@@ -8,19 +8,18 @@ come from ``static/i18n/<lang>.json``, shared with the scripts.
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from ..core.protocol import is_secret_id
+from .assets import STATIC
 from .inputs import base_url
 
 bp = Blueprint("web", __name__)
-I18N = Path(__file__).resolve().parent.parent / "static" / "i18n"
-_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+I18N = STATIC / "i18n"
 TTL_CHOICES = (300, 3600, 86400, 259200, 604800)
 
 
@@ -71,8 +70,8 @@ access_code if the sender gave you none. Reading this note consumed nothing.
 def reveal_page(sid: str) -> Response:
     """The reveal page; it asks for the ciphertext only after a click on Reveal."""
     if not _wants_html():
-        response = Response(TERMINAL_NOTE.format(base=base_url(), sid=sid if _ID.fullmatch(sid) else "ID"), mimetype="text/plain")
-    elif not _ID.fullmatch(sid):
+        response = Response(TERMINAL_NOTE.format(base=base_url(), sid=sid if is_secret_id(sid) else "ID"), mimetype="text/plain")
+    elif not is_secret_id(sid):
         response = _page("reveal.html", status=404, sid="", gone=True)
     else:
         response = _page("reveal.html", sid=sid, gone=False)

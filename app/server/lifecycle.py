@@ -6,18 +6,20 @@ from typing import Any
 
 from flask import Response, current_app, jsonify
 
-from .errors import WrongAccessCode
+from ..core.errors import WrongAccessCode
+from ..core.links import secret_url
+from ..core.wire import iso_time
+from ..store import Revealed
 from .inputs import base_url
 from .observability import event
 from .services import services
-from .store import Revealed, iso
 
 
 def created_response(sid: str, expires_at: int, views: int, extra: dict[str, Any] | None = None) -> Response:
     """201 with Location and the creator's manage token."""
     event("created")
     token = services().tokens.issue(sid, expires_at + current_app.config["BURNLINK"].receipt_retention)
-    body = {"id": sid, "url": f"{base_url()}/s/{sid}", "expires_at": iso(expires_at), "views": views, "manage_token": token}
+    body = {"id": sid, "url": secret_url(base_url(), sid), "expires_at": iso_time(expires_at), "views": views, "manage_token": token}
     body.update(extra or {})
     response = jsonify(body)
     response.status_code = 201
@@ -31,7 +33,7 @@ def spend_view(sid: str, link_verifier: bytes, auth_verifier: bytes) -> Revealed
         revealed = services().store.reveal(sid, link_verifier, auth_verifier)
     except WrongAccessCode as err:
         event("wrong_code")
-        if err.extra.get("attempts_left") == 0:
+        if err.attempts_left == 0:
             event("destroyed")
         raise
     event("revealed")

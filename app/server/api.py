@@ -1,57 +1,49 @@
 """The JSON API, version 1 (``/api/v1``), and the health probes.
 
 Handlers parse and check input at the edge, call the store, and let every
-failure travel as a :class:`~app.errors.BurnlinkError`; :func:`problem` turns
-it into an RFC 9457 document in one place.
+failure travel as a :class:`~app.core.errors.BurnlinkError`; the app's one
+error handler turns it into an RFC 9457 document (:mod:`app.server.problems`).
 """
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from ..core.config import Config
+from ..core.errors import InvalidInput, NotFound
+from ..core.protocol import KEY_LEN, b64u_decode, b64u_encode, sha256
+from ..core.wire import CREATE_MEMBERS, LINK_HEADER, REVEAL_MEMBERS, iso_time
 from . import curl
-from .errors import BurnlinkError, InvalidInput, NotFound
 from .inputs import b64_member, boolean, ciphertext_member, integer, no_query, only, read_body, secret_id, too_large
 from .lifecycle import created_response, spend_view
+from .limits import route_limits
 from .observability import event
-from .protocol import KEY_LEN, b64u_decode, b64u_encode, sha256
 from .services import services
-from .store import iso
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health = Blueprint("health", __name__)
 
 
-
-# --- errors --------------------------------------------------------------------------------
-
-
-def problem(err: BurnlinkError) -> Response:
-    """An RFC 9457 problem document for ``err``."""
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": HTTPStatus(err.status).phrase,
-        "status": err.status,
-        "detail": err.detail,
-        "code": err.code,
-    }
-    body.update(err.extra)
-    response = Response(json.dumps(body), status=err.status, mimetype="application/problem+json")
-    for name, value in err.headers.items():
-        response.headers[name] = value
-    return response
+def build_blueprint(limiter: Any, config: Config) -> Blueprint:
+    """The ``/api/v1`` blueprint, each route registered with its rate limits."""
+    bp = Blueprint("api", __name__, url_prefix="/api/v1")
+    limits = route_limits(limiter, config)
+    bp.add_url_rule("/secrets", view_func=limits.create(create_secret), methods=["POST"])
+    bp.add_url_rule("/secrets/<sid>", view_func=limits.read(secret_metadata), methods=["GET"])
+    bp.add_url_rule("/secrets/<sid>/reveal", view_func=limits.reveal(reveal_secret), methods=["POST"])
+    bp.add_url_rule("/secrets/<sid>/receipt", view_func=secret_receipt, methods=["GET"])
+    bp.add_url_rule("/secrets/<sid>", view_func=burn_secret, methods=["DELETE"])
+    bp.add_url_rule("/openapi.json", view_func=openapi, methods=["GET"])
+    return bp
 
 
 # --- routes ------------------------------------------------------------------------------
 
 
-@bp.post("/secrets")
 def create_secret() -> Response:
     """Store a browser- or CLI-encrypted secret; or encrypt a curl upload (curl mode)."""
     body = read_body(text_ok=True)
@@ -61,7 +53,7 @@ def create_secret() -> Response:
     cfg = current_app.config["BURNLINK"]
     form = body.kind == "form"
     values = body.values
-    only(values, {"ciphertext", "link_verifier", "auth_verifier", "ttl", "views", "has_code"})
+    only(values, CREATE_MEMBERS)
     blob = ciphertext_member(values)
     if len(blob) > cfg.max_blob:
         raise too_large(cfg.max_blob)
@@ -74,28 +66,26 @@ def create_secret() -> Response:
     return created_response(created.id, created.expires_at, views)
 
 
-@bp.get("/secrets/<sid>")
 def secret_metadata(sid: str) -> Response:
     """What a link holder may know before reading: code needed, expiry, views left."""
     no_query()
     sid = secret_id(sid)
-    header = request.headers.get("X-Burnlink-Link", "")
+    header = request.headers.get(LINK_HEADER, "")
     try:
         link = b64u_decode(header, length=KEY_LEN)
     except InvalidInput:
         raise NotFound() from None
     meta = services().store.metadata(sid, sha256(link))
-    return jsonify(has_code=meta.has_code, expires_at=iso(meta.expires_at), views_left=meta.views_left)
+    return jsonify(has_code=meta.has_code, expires_at=iso_time(meta.expires_at), views_left=meta.views_left)
 
 
-@bp.post("/secrets/<sid>/reveal")
 def reveal_secret(sid: str) -> Response:
     """Spend one view: with link/auth proofs (zero knowledge) or key/access_code (curl mode)."""
     no_query()
     sid = secret_id(sid)
     body = read_body()
     values = body.values
-    only(values, {"link", "auth", "key", "access_code"})
+    only(values, REVEAL_MEMBERS | curl.REVEAL_MEMBERS)
     if "key" in values or "access_code" in values:
         if "link" in values or "auth" in values:
             raise InvalidInput("Send either link and auth, or key (and access_code), not both.", field="key")
@@ -106,7 +96,6 @@ def reveal_secret(sid: str) -> Response:
     return jsonify(ciphertext=b64u_encode(revealed.blob), views_left=revealed.views_left)
 
 
-@bp.get("/secrets/<sid>/receipt")
 def secret_receipt(sid: str) -> Response:
     """The creator's view: state, views left, when it was viewed, when it expires."""
     no_query()
@@ -117,12 +106,11 @@ def secret_receipt(sid: str) -> Response:
     return jsonify(
         state=receipt.state,
         views_left=receipt.views_left,
-        viewed_at=[iso(t) for t in receipt.viewed_at],
-        expires_at=iso(receipt.expires_at),
+        viewed_at=[iso_time(t) for t in receipt.viewed_at],
+        expires_at=iso_time(receipt.expires_at),
     )
 
 
-@bp.delete("/secrets/<sid>")
 def burn_secret(sid: str) -> Response:
     """Burn now; 204 again for a secret that has already ended while its receipt lasts."""
     no_query()
@@ -145,7 +133,6 @@ def _openapi_document() -> dict[str, Any]:
     return json.loads(Path(__file__).with_name("openapi.json").read_text(encoding="utf-8"))
 
 
-@bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document of this API."""
     return jsonify(_openapi_document())

@@ -13,17 +13,22 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, send_file
 
-from . import protocol
-from .errors import BurnlinkError, InvalidInput
+from ..core import payload as payloads
+from ..core import protocol
+from ..core.errors import BurnlinkError, ErrorCode, InvalidInput
+from ..core.links import make_link
+from ..core.wire import parse_duration
 from .inputs import base_url, integer, only, too_large
 from .lifecycle import created_response, spend_view
 from .services import services
+
+REVEAL_MEMBERS = frozenset({"key", "access_code"})
 
 
 def parse_ttl(text: str) -> int:
     """``3600``, ``90m``, ``1h``, ``7d`` → seconds, within the configured range."""
     cfg = current_app.config["BURNLINK"]
-    seconds = protocol.parse_duration(text)
+    seconds = parse_duration(text)
     if not cfg.ttl_min <= seconds <= cfg.ttl_max:
         raise InvalidInput(f"ttl must be between {cfg.ttl_min} and {cfg.ttl_max} seconds.", field="ttl")
     return seconds
@@ -44,7 +49,7 @@ def _payload(body: Any) -> dict[str, Any]:
     """The payload a curl upload describes: text/plain body, or ``secret`` and ``file`` fields."""
     if body.kind == "text":
         try:
-            return protocol.make_payload("text", text=body.raw.decode("utf-8"))
+            return payloads.make_payload("text", text=body.raw.decode("utf-8"))
         except UnicodeDecodeError:
             raise InvalidInput("The body is not UTF-8 text; upload binary data with -F file=@NAME.", field="body") from None
     text = body.values.get("secret")
@@ -56,12 +61,12 @@ def _payload(body: Any) -> dict[str, Any]:
         content_type = storage.mimetype
         if not content_type or content_type == "application/octet-stream":
             content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        files.append(protocol.file_entry(name, storage.read(), content_type))
+        files.append(payloads.file_entry(name, storage.read(), content_type))
     if isinstance(body.values.get("file"), str):
         raise InvalidInput("file must be an upload (-F file=@NAME), not a text field.", field="file")
     if text is None and not files:
         raise InvalidInput("Nothing to share: send a text/plain body, -d secret=…, or -F file=@NAME.", field="secret")
-    return protocol.make_payload("file" if files and text is None else "text", text=text, files=files)
+    return payloads.make_payload("file" if files and text is None else "text", text=text, files=files)
 
 
 def create(body: Any) -> Response:
@@ -71,7 +76,7 @@ def create(body: Any) -> Response:
     only(body.values, options | {"secret", "file"})
     for key in request.args:
         if key not in options:
-            raise BurnlinkError(f"Unknown query parameter {key!r}.", code="unknown_field", field=key)
+            raise BurnlinkError(f"Unknown query parameter {key!r}.", code=ErrorCode.UNKNOWN_FIELD, field=key)
     ttl_text = _option(body.values, "ttl")
     ttl = parse_ttl(ttl_text) if ttl_text is not None else cfg.ttl_default
     views_text = _option(body.values, "views")
@@ -81,13 +86,13 @@ def create(body: Any) -> Response:
         raise InvalidInput("access_code must be 1 (the server makes a code) or 0 when creating.", field="access_code")
     code = protocol.generate_code() if want_code == "1" else None
 
-    sealed = protocol.seal_payload(_payload(body), code)
+    sealed = payloads.seal_payload(_payload(body), code)
     if len(sealed.blob) > cfg.max_blob:
         raise too_large(cfg.max_blob)
     created = services().store.create(
         sealed.blob, sealed.link_verifier, sealed.auth_verifier, ttl=ttl, views=views, has_code=code is not None
     )
-    link = protocol.make_link(base_url(), created.id, sealed.key)
+    link = make_link(base_url(), created.id, sealed.key)
     extra: dict[str, Any] = {"link": link}
     if code:
         extra["access_code"] = code
@@ -126,11 +131,9 @@ def reveal(sid: str, values: dict[str, Any]) -> Response:
     keys = protocol.derive_keys(key, code if meta.has_code else None)
     revealed = spend_view(sid, keys.link_verifier, keys.auth_verifier)
     try:
-        payload = protocol.open_blob(revealed.blob, key, keys=keys)
+        payload = payloads.open_blob(revealed.blob, key, keys=keys)
     except InvalidInput:
-        raise BurnlinkError(
-            "The secret was stored in a form this server cannot open.", code="undecryptable", status=422
-        ) from None
+        raise BurnlinkError(code=ErrorCode.UNDECRYPTABLE) from None
     return payload_response(payload)
 
 
@@ -144,7 +147,7 @@ def payload_response(payload: dict[str, Any]) -> Response:
 
         name = os.path.basename(files[0]["name"].replace("\\", "/")) or "secret.bin"
         return send_file(
-            io.BytesIO(protocol.file_data(files[0])),
+            io.BytesIO(payloads.file_data(files[0])),
             mimetype="application/octet-stream",
             as_attachment=True,
             download_name=name,

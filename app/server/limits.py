@@ -9,17 +9,30 @@ configured number of trusted hops only, never from a raw X-Forwarded-For.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from .config import Config
+from ..core.config import Config
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-def _storage_uri(config: Config) -> str:
-    if not config.redis_url:
-        return "memory://"
-    return config.redis_url
+def _unlimited(view: Callable[..., Any]) -> Callable[..., Any]:
+    return view
+
+
+@dataclass(frozen=True)
+class RouteLimits:
+    """The decorators the API's routes are registered with (identity when limits are off)."""
+
+    create: Decorator = _unlimited
+    read: Decorator = _unlimited
+    reveal: Decorator = _unlimited
 
 
 def _secret_key() -> str:
@@ -27,13 +40,13 @@ def _secret_key() -> str:
 
 
 def init_rate_limits(app: Flask, config: Config) -> Limiter | None:
-    """Attach the limits to the API's views; ``None`` when switched off."""
+    """The app's limiter, counting in the configured Redis; ``None`` when limits are off."""
     if not config.rate_limits:
         return None
-    limiter = Limiter(
+    return Limiter(
         get_remote_address,
         app=app,
-        storage_uri=_storage_uri(config),
+        storage_uri=config.redis_url or "memory://",
         storage_options={"socket_timeout": config.redis_timeout, "socket_connect_timeout": config.redis_timeout},
         strategy="moving-window",
         key_prefix=f"{config.key_prefix}:rl",
@@ -42,10 +55,16 @@ def init_rate_limits(app: Flask, config: Config) -> Limiter | None:
         # If Redis is down the store answers 503 anyway; a limiter error must not become a 500.
         swallow_errors=True,
     )
-    views = app.view_functions
-    views["api.create_secret"] = limiter.limit(config.rate_create, scope="create")(views["api.create_secret"])
+
+
+def route_limits(limiter: Limiter | None, config: Config) -> RouteLimits:
+    """flask-limiter's own decorators for each kind of route."""
+    if limiter is None:
+        return RouteLimits()
     per_ip = limiter.shared_limit(config.rate_reveal, scope="read")
     per_secret = limiter.limit(config.rate_reveal_secret, key_func=_secret_key, scope="read-secret")
-    views["api.reveal_secret"] = per_secret(per_ip(views["api.reveal_secret"]))
-    views["api.secret_metadata"] = per_ip(views["api.secret_metadata"])
-    return limiter
+    return RouteLimits(
+        create=limiter.limit(config.rate_create, scope="create"),
+        read=per_ip,
+        reveal=lambda view: per_secret(per_ip(view)),
+    )

@@ -1,8 +1,8 @@
 """A small HTTP client for the burnlink API (stdlib only), used by the CLI.
 
-Every failure is raised as a :class:`~app.errors.BurnlinkError` carrying the
-server's problem ``code`` (or ``unreachable`` / ``bad_answer``), so the CLI
-maps exit codes in one place. Redirects are never followed: a manage token or
+Every failure is raised as a :class:`~app.core.errors.BurnlinkError` carrying
+the server's problem ``code`` (or ``unreachable`` / ``bad_answer``), so the
+CLI maps exit codes in one place (:mod:`app.cli.exits`). Redirects are never followed: a manage token or
 a link proof must not be carried to another address behind the user's back.
 """
 
@@ -11,15 +11,16 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import json
-import os
 import urllib.error
 import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import BurnlinkError, InvalidInput
+import click
 
-DEFAULT_TIMEOUT = 30.0
+from ..core.errors import BurnlinkError, ErrorCode, InvalidInput
+from ..core.wire import LINK_HEADER
+from .options import DEFAULT_TIMEOUT
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -66,19 +67,12 @@ def is_plain_remote(server: str) -> bool:
         return True
 
 
-def _timeout() -> float:
-    try:
-        return float(os.environ.get("BURNLINK_TIMEOUT", DEFAULT_TIMEOUT))
-    except ValueError:
-        raise InvalidInput("BURNLINK_TIMEOUT must be a number of seconds.", field="timeout") from None
-
-
 class Client:
     """Talks to one burnlink server."""
 
-    def __init__(self, server: str, *, timeout: float | None = None) -> None:
+    def __init__(self, server: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.server = check_server(server)
-        self.timeout = timeout if timeout is not None else _timeout()
+        self.timeout = timeout
 
     def _open(self, request: urllib.request.Request) -> tuple[int, bytes]:
         """Send one prepared request; the single place bytes leave this process (tests spy here)."""
@@ -103,25 +97,25 @@ class Client:
         except (urllib.error.URLError, OSError) as err:
             reason = getattr(err, "reason", None) or err
             if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-                raise BurnlinkError(f"{self.server} did not answer within {self.timeout:g} s.", code="unreachable",
-                                    status=0) from None
+                raise BurnlinkError(f"{self.server} did not answer within {self.timeout:g} s.",
+                                    code=ErrorCode.UNREACHABLE) from None
             reason_text = getattr(reason, "strerror", None) or str(reason)
-            raise BurnlinkError(f"Cannot reach {self.server}: {reason_text}.", code="unreachable", status=0) from None
+            raise BurnlinkError(f"Cannot reach {self.server}: {reason_text}.", code=ErrorCode.UNREACHABLE) from None
         try:
             return status, json.loads(raw) if raw else None
         except ValueError:
             raise self._bad_answer() from None
 
     def _bad_answer(self) -> BurnlinkError:
-        return BurnlinkError(f"{self.server} did not answer like a burnlink server; check --server.", code="bad_answer",
-                             status=0)
+        return BurnlinkError(f"{self.server} did not answer like a burnlink server; check --server.",
+                             code=ErrorCode.BAD_ANSWER)
 
     def _problem(self, err: urllib.error.HTTPError) -> BurnlinkError:
         """A problem document (or any error answer) as a BurnlinkError with the server's code."""
         if 300 <= err.code < 400:
             where = err.headers.get("Location", "another address")
             return BurnlinkError(f"{self.server} redirects to {where}; use that address as --server.",
-                                 code="redirect", status=err.code)
+                                 code=ErrorCode.REDIRECT)
         try:
             body = json.loads(err.read() or b"{}")
         except (ValueError, OSError):
@@ -130,11 +124,12 @@ class Client:
             body = {}
         extra = {k: v for k, v in body.items() if k in ("field", "attempts_left")}
         detail = body.get("detail") if isinstance(body.get("detail"), str) else None
-        code = body.get("code") if isinstance(body.get("code"), str) else None
+        code = ErrorCode.parse(body.get("code"))
+        if code is None:
+            code = {413: ErrorCode.TOO_LARGE}.get(err.code, ErrorCode.SERVER_ERROR if err.code >= 500 else ErrorCode.HTTP_ERROR)
         if err.code == 413 and not detail:
             detail = "The server refuses a secret this large."
-        return BurnlinkError(detail or f"The server answered {err.code} {err.reason}.", code=code or f"http_{err.code}",
-                             status=err.code, **extra)
+        return BurnlinkError(detail or f"The server answered {err.code} {err.reason}.", code=code, **extra)
 
     def _expect(self, data: Any, *members: str) -> dict[str, Any]:
         """``data`` if it is an object with ``members``; otherwise the server is not a burnlink server."""
@@ -147,7 +142,7 @@ class Client:
         return self._expect(data, "id", "url", "expires_at", "views", "manage_token")
 
     def metadata(self, secret_id: str, link: str) -> dict[str, Any]:
-        data = self.request("GET", f"/api/v1/secrets/{secret_id}", headers={"X-Burnlink-Link": link})[1]
+        data = self.request("GET", f"/api/v1/secrets/{secret_id}", headers={LINK_HEADER: link})[1]
         return self._expect(data, "has_code")
 
     def reveal(self, secret_id: str, link: str, auth: str) -> dict[str, Any]:
@@ -160,3 +155,10 @@ class Client:
 
     def burn(self, secret_id: str, token: str) -> None:
         self.request("DELETE", f"/api/v1/secrets/{secret_id}", headers={"Authorization": f"Bearer {token}"})
+
+
+def warn_if_plain_http(server: str) -> None:
+    """Say on stderr when proofs and tokens would cross the network in clear."""
+    if is_plain_remote(server):
+        click.echo(f"burnlink: warning: {server} is plain http; link proofs and manage tokens travel unencrypted "
+                   "(the secret itself stays encrypted).", err=True)

@@ -1,0 +1,77 @@
+"""The CLI's one error edge: every failure becomes an exit code and one line for stderr.
+
+Exit codes: 0 ok, 1 usage or bad input, 2 not found or already used, 3 wrong
+access code, 4 server unreachable or failing.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import click
+
+from ..core.errors import BurnlinkError, ErrorCode
+
+EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_WRONG_CODE, EXIT_SERVER = 0, 1, 2, 3, 4
+
+EXIT_CODES: dict[ErrorCode, int] = {
+    ErrorCode.NOT_FOUND: EXIT_NOT_FOUND,
+    ErrorCode.WRONG_ACCESS_CODE: EXIT_WRONG_CODE,
+    ErrorCode.UNREACHABLE: EXIT_SERVER,
+    ErrorCode.BAD_ANSWER: EXIT_SERVER,
+    ErrorCode.REDIRECT: EXIT_SERVER,
+    ErrorCode.STORAGE_UNAVAILABLE: EXIT_SERVER,
+    ErrorCode.RATE_LIMITED: EXIT_SERVER,
+    ErrorCode.INTERNAL_ERROR: EXIT_SERVER,
+    ErrorCode.SERVER_ERROR: EXIT_SERVER,
+}
+
+
+def _wrong_code(err: BurnlinkError) -> str:
+    left = err.extra.get("attempts_left")
+    if not isinstance(left, int) or isinstance(left, bool):
+        return "Wrong access code."
+    if left > 0:
+        return f"Wrong access code; {left} {'try' if left == 1 else 'tries'} left."
+    return "Wrong access code; that was the last try and the secret is now destroyed."
+
+
+# The CLI's own sentence for a code, where it knows better than the server's.
+SENTENCES = {ErrorCode.WRONG_ACCESS_CODE: _wrong_code}
+
+
+def exit_code(err: BurnlinkError) -> int:
+    """The exit code of a :class:`BurnlinkError`, by its code."""
+    return EXIT_CODES.get(err.code, EXIT_USAGE)
+
+
+def message(err: BurnlinkError) -> str:
+    """The line a person reads for ``err``."""
+    sentence = SENTENCES.get(err.code)
+    if sentence is not None:
+        return sentence(err)
+    return err.detail or err.code.value.replace("_", " ")
+
+
+def describe(err: BaseException) -> tuple[int, str]:
+    """Any failure as ``(exit code, one line for stderr)``."""
+    if isinstance(err, BurnlinkError):
+        return exit_code(err), message(err)
+    if isinstance(err, click.exceptions.Abort):
+        return EXIT_USAGE, "aborted."
+    if isinstance(err, click.ClickException):
+        return EXIT_USAGE, err.format_message()
+    if isinstance(err, KeyboardInterrupt):
+        return EXIT_USAGE, "interrupted."
+    if isinstance(err, OSError):  # a local file or terminal problem
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        return EXIT_USAGE, f"{where}{err.strerror or type(err).__name__}."
+    return EXIT_USAGE, f"internal error ({type(err).__name__}); please report it."
+
+
+def fail(sentence: str) -> NoReturn:
+    """Stop with a usage or bad-input error (exit 1)."""
+    raise BurnlinkError(sentence, code=ErrorCode.USAGE)
+
+
+__all__ = ["EXIT_CODES", "describe", "exit_code", "fail", "message"]

@@ -1,0 +1,85 @@
+"""``burnlink send``: encrypt here, store ciphertext, print the link."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from ..core import payload as payloads
+from ..core import protocol
+from ..core.links import with_key
+from ..core.payload import KINDS
+from ..core.protocol import MIN_BLOB
+from ..core.wire import create_body, parse_duration
+from .client import Client, warn_if_plain_http
+from .exits import fail
+from .options import max_blob_option, server_option, timeout_option
+from .readers import build_payload, read_source, too_large
+
+
+@click.command()
+@click.argument("source", required=False, metavar="[FILE|-]")
+@click.option("--kind", type=click.Choice(KINDS), help="How the recipient sees it (default: a FILE is a file, "
+              "`aws iam create-access-key` JSON an access key, anything else text).")
+@click.option("--ttl", default=None, help="Expiry: 3600, 90m, 1h, 7d (default: the server's, 1 day).")
+@click.option("--views", type=click.IntRange(min=1), default=None, help="How many times it may be opened (default 1).")
+@click.option("--code/--no-code", default=True, show_default=True, help="Require an access code (send it over another channel).")
+@click.option("--code-value", envvar="BURNLINK_CODE_VALUE", help="Your own access code (8-64 characters) instead of a generated one.")
+@click.option("--note", help="A note shown with the secret.")
+@click.option("--name", "file_name", help="The file name the recipient gets (default: FILE's own name).")
+@server_option
+@timeout_option
+@max_blob_option
+@click.option("--qr", is_flag=True, help="Also print the link as a QR code (on stderr).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout instead of the link alone.")
+def send(source: str | None, kind: str | None, ttl: str | None, views: int | None, code: bool, code_value: str | None,
+         note: str | None, file_name: str | None, server: str, timeout: float, max_blob: int, qr: bool,
+         as_json: bool) -> None:
+    """Encrypt FILE (or stdin) here and print a one-time link.
+
+    The link (with its key after '#') goes to stdout, so LINK=$(burnlink send …) works; the access
+    code, the expiry and the manage token go to stderr (or all of it as --json).
+    """
+    if code_value is not None and not code:
+        fail("--code-value and --no-code contradict each other.")
+    access_code = None
+    if code:
+        access_code = code_value if code_value is not None else protocol.generate_code()
+        protocol.check_creator_code(access_code)  # refuse a bad own code before anything else
+    if file_name is not None:
+        kind = kind or "file"
+        if kind != "file":
+            fail("--name is for files (--kind file).")
+    seconds = parse_duration(ttl) if ttl is not None else None
+    client = Client(server, timeout=timeout)
+    what = read_source(source, max_blob)
+    if not what.data:
+        fail("Nothing to send: the input is empty.")
+    payload = build_payload(what, kind, note, file_name)
+    size = len(payloads.encode_payload(payload)) + MIN_BLOB
+    if size > max_blob:
+        too_large(source if source not in (None, "-") else "The input", size, max_blob)
+    sealed = payloads.seal_payload(payload, access_code)
+    warn_if_plain_http(client.server)
+    created = client.create(create_body(sealed, ttl=seconds, views=views))
+    link = with_key(created["url"], sealed.key)
+    if as_json:
+        result: dict[str, Any] = {"id": created["id"], "url": created["url"], "link": link, "access_code": access_code,
+                                  "expires_at": created["expires_at"], "views": created["views"],
+                                  "manage_token": created["manage_token"]}
+        click.echo(json.dumps({k: v for k, v in result.items() if v is not None}))
+    else:
+        click.echo(link)
+        if access_code:
+            click.echo(f"access code: {access_code}  (send it over another channel: SMS, a call)", err=True)
+        click.echo(f"expires: {created['expires_at']}", err=True)
+        click.echo(f"manage token: {created['manage_token']}", err=True)
+    if qr:
+        import qrcode
+
+        image = qrcode.QRCode(border=1)
+        image.add_data(link)
+        image.print_ascii(out=sys.stderr, invert=True)
