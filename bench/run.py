@@ -128,6 +128,7 @@ class Server:
         if target == "burnlink":
             # The production settings file; only the address and the Redis are the bench's.
             env.update({"REDIS_URL": redis_url, "SECRET_KEY": secrets.token_urlsafe(32), "BURNLINK_ENV": "production",
+                        "BASE_URL": self.url,
                         "BURNLINK_RATE_LIMITS": "0", "BURNLINK_BIND": f"127.0.0.1:{self.port}",
                         "WEB_CONCURRENCY": str(WORKERS), "BURNLINK_THREADS": str(THREADS)})
             command = [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]

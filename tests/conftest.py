@@ -3,6 +3,9 @@
 ``app``/``client``: the Flask app on fakeredis (with Lua). ``redis_url``: a
 real, private redis-server. ``live_server``: real gunicorn against it.
 Under CI=true a missing redis-server or Chromium fails; nothing is skipped.
+
+Markers follow the directory (see :func:`pytest_collection_modifyitems`), so
+``pytest -m "not integration"`` runs only what needs no server process.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from flask.testing import FlaskClient
 
 from app.core.config import Config, load_config
 from app.server import create_app
-from tests.support import GunicornProcess, RedisProcess
+from tests.support import ROOT, GunicornProcess, RedisProcess
 
 TEST_ENV = {"BURNLINK_ENV": "testing", "SECRET_KEY": "unit-test-secret-key", "BURNLINK_RATE_LIMITS": "0"}
 
@@ -85,3 +88,20 @@ def make_app_once() -> Flask:
     app = create_app(testing_config(), redis_client=fakeredis.FakeRedis(server=fakeredis.FakeServer()))
     app.testing = True
     return app
+
+
+# The markers each top-level test directory carries: what its tests need started for them.
+# The CLI and browser suites drive a real gunicorn on a real redis-server, so they are integration too.
+DIRECTORY_MARKERS = {
+    "integration": ("integration",),
+    "cli": ("integration",),
+    "browser": ("browser", "integration"),
+}
+TESTS = ROOT / "tests"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(TESTS):
+            for name in DIRECTORY_MARKERS.get(item.path.relative_to(TESTS).parts[0], ()):
+                item.add_marker(name)

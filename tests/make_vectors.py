@@ -1,8 +1,10 @@
 """Regenerate tests/vectors.json from fixed inputs: ``python tests/make_vectors.py``.
 
 The file is the shared contract for the Python and the JavaScript protocol
-implementations; tests/test_protocol.py also re-derives every value with
-hashlib/hmac alone, so the vectors do not merely echo app.protocol.
+implementations; tests/unit/core/test_protocol.py also re-derives every value with
+hashlib/hmac alone, so the vectors do not merely echo app.core.protocol.
+The ``requests`` member (app.core.request, static/js/request.js) is re-derived the
+same way by tests/unit/core/test_request_crypto.py and tests/js/request.test.mjs.
 """
 
 from __future__ import annotations
@@ -10,9 +12,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from app.core import links
 from app.core import payload as payloads
 from app.core import protocol as p
+from app.core import request as rq
 
 BASE_URL = "https://burnlink.example"
 
@@ -146,6 +153,79 @@ B64U_INVALID = [
 ]
 
 
+# Requests: (name, admin's private scalar d, responder's ephemeral scalar e, note, payload).
+REQUEST_CASES = [
+    (
+        "text answer to an ASCII note",
+        bytes(range(1, 33)),
+        bytes(range(0x41, 0x61)),
+        "Please send the staging database password.",
+        payloads.make_payload("text", text="correct horse battery staple\n"),
+    ),
+    (
+        "aws-access-key answer to a non-ASCII note",
+        bytes(range(0x80, 0xA0)),
+        bytes(range(0xC0, 0xE0)),
+        "Grüße! Die AWS-Schlüssel für 🔐 prod, bitte: \"quoted\" \\ <b>",
+        payloads.make_payload(
+            "aws-access-key",
+            fields={"access_key_id": "AKIAIOSFODNN7EXAMPLE", "secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+        ),
+    ),
+    (
+        "file answer to an empty note",
+        bytes([0x7F] * 32),
+        bytes(range(0x21, 0x41)),
+        "",
+        payloads.make_payload("file", files=[payloads.file_entry(".env", b"DB_PASSWORD=s3cret\n", "text/plain")]),
+    ),
+]
+
+
+def _hkdf(ikm: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(ikm)
+
+
+def request_vector(index: int, name: str, d: bytes, e: bytes, note: str, payload: dict) -> dict:
+    keys = rq.request_keys_from_private(d)
+    ephemeral = rq.request_keys_from_private(e)
+    rid_bytes = bytes([0x60 + index] * 16)
+    rid = p.b64u_encode(rid_bytes)
+    iv = bytes([0x70 + index] * 12)
+    # The intermediates come from the primitives; the blob and links from app.core.request.
+    curve = ec.SECP256R1()
+    shared = ec.derive_private_key(int.from_bytes(e, "big"), curve).exchange(
+        ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(curve, keys.q)
+    )
+    answer = rq.answer_proof(keys.q)
+    inbox = rq.inbox_proof(d)
+    return {
+        "name": name,
+        "d": p.b64u_encode(d),
+        "Q": p.b64u_encode(keys.q),
+        "inbox_fragment": p.b64u_encode(keys.inbox_fragment),
+        "rid": rid,
+        "answer_proof": p.b64u_encode(answer),
+        "answer_verifier": p.b64u_encode(p.sha256(answer)),
+        "inbox_proof": p.b64u_encode(inbox),
+        "inbox_verifier": p.b64u_encode(p.sha256(inbox)),
+        "note": note,
+        "note_key": p.b64u_encode(_hkdf(keys.q, b"burnlink/v1/request/note")),
+        "note_mac": p.b64u_encode(rq.note_mac(keys.q, rid, note)),
+        "e": p.b64u_encode(e),
+        "E": p.b64u_encode(ephemeral.q),
+        "shared": p.b64u_encode(shared),
+        "enc_key": p.b64u_encode(_hkdf(shared, b"burnlink/v1/request/enc" + rid_bytes + keys.q + ephemeral.q)),
+        "iv": p.b64u_encode(iv),
+        "payload": payload,
+        "plaintext": p.b64u_encode(payloads.encode_payload(payload)),
+        "blob": p.b64u_encode(rq.seal_answer(payload, keys.q, rid, ephemeral=ephemeral, iv=iv)),
+        "base_url": BASE_URL,
+        "request_url": rq.make_request_link(BASE_URL, rid, keys.q),
+        "inbox_url": rq.make_inbox_link(BASE_URL, rid, keys),
+    }
+
+
 def build() -> dict:
     return {
         "protocol": 1,
@@ -156,6 +236,7 @@ def build() -> dict:
         "normalize_invalid": [{"input": i, "why": w} for i, w in NORMALIZE_INVALID],
         "creator_code_invalid": [{"input": i, "why": w} for i, w in CREATOR_CODE_INVALID],
         "secrets": [secret_vector(i, *case) for i, case in enumerate(CASES)],
+        "requests": [request_vector(i, *case) for i, case in enumerate(REQUEST_CASES)],
     }
 
 

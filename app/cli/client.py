@@ -21,6 +21,15 @@ import click
 from ..core.errors import BurnlinkError, ErrorCode, InvalidInput
 from ..core.wire import LINK_HEADER
 from .options import DEFAULT_TIMEOUT
+from .terminal import line_safe, one_line
+
+MAX_SERVER_TEXT = 300  # a sentence from a server is one line for a person, not a page
+
+
+def _server_text(text: str) -> str:
+    """Text a server sent, fit for one terminal line: control and format characters escaped, length capped."""
+    text = line_safe(one_line(text))
+    return text if len(text) <= MAX_SERVER_TEXT else text[:MAX_SERVER_TEXT] + "…"
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -113,7 +122,7 @@ class Client:
     def _problem(self, err: urllib.error.HTTPError) -> BurnlinkError:
         """A problem document (or any error answer) as a BurnlinkError with the server's code."""
         if 300 <= err.code < 400:
-            where = err.headers.get("Location", "another address")
+            where = _server_text(err.headers.get("Location", "another address"))
             return BurnlinkError(f"{self.server} redirects to {where}; use that address as --server.",
                                  code=ErrorCode.REDIRECT)
         try:
@@ -123,7 +132,7 @@ class Client:
         if not isinstance(body, dict):
             body = {}
         extra = {k: v for k, v in body.items() if k in ("field", "attempts_left")}
-        detail = body.get("detail") if isinstance(body.get("detail"), str) else None
+        detail = _server_text(body["detail"]) if isinstance(body.get("detail"), str) else None
         code = ErrorCode.parse(body.get("code"))
         if code is None:
             code = {413: ErrorCode.TOO_LARGE}.get(err.code, ErrorCode.SERVER_ERROR if err.code >= 500 else ErrorCode.HTTP_ERROR)
@@ -160,5 +169,5 @@ class Client:
 def warn_if_plain_http(server: str) -> None:
     """Say on stderr when proofs and tokens would cross the network in clear."""
     if is_plain_remote(server):
-        click.echo(f"burnlink: warning: {server} is plain http; link proofs and manage tokens travel unencrypted "
+        click.echo(f"burnlink: warning: {line_safe(server)} is plain http; link proofs and manage tokens travel unencrypted "
                    "(the secret itself stays encrypted).", err=True)

@@ -11,6 +11,7 @@ from typing import NoReturn
 import click
 
 from ..core.errors import BurnlinkError, ErrorCode
+from .terminal import line_safe, one_line
 
 EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_WRONG_CODE, EXIT_SERVER = 0, 1, 2, 3, 4
 
@@ -46,15 +47,20 @@ def exit_code(err: BurnlinkError) -> int:
 
 
 def message(err: BurnlinkError) -> str:
-    """The line a person reads for ``err``."""
+    """The line a person reads for ``err``, safe for a terminal (a detail may come from a server)."""
     sentence = SENTENCES.get(err.code)
     if sentence is not None:
         return sentence(err)
-    return err.detail or err.code.value.replace("_", " ")
+    return line_safe(one_line(err.detail or err.code.value.replace("_", " ")))
 
 
 def describe(err: BaseException) -> tuple[int, str]:
-    """Any failure as ``(exit code, one line for stderr)``."""
+    """Any failure as ``(exit code, one line for stderr)``, safe for a terminal."""
+    code, text = _describe(err)
+    return code, line_safe(one_line(text))
+
+
+def _describe(err: BaseException) -> tuple[int, str]:
     if isinstance(err, BurnlinkError):
         return exit_code(err), message(err)
     if isinstance(err, click.exceptions.Abort):

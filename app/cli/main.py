@@ -8,12 +8,15 @@ import sys
 
 import click
 
+from .audit import audit
+from .bulk import bulk
 from .exits import EXIT_OK, EXIT_USAGE, describe
 from .get import get
 from .manage import burn, receipt
 from .send import send
 from .serve import serve
-from .terminal import one_line
+from .terminal import line_safe, one_line
+from .worker import worker
 
 
 def _version() -> str:
@@ -35,7 +38,7 @@ def cli() -> None:
     """
 
 
-for _command in (send, get, receipt, burn, serve):
+for _command in (send, get, receipt, burn, serve, worker, audit, bulk):
     cli.add_command(_command)
 
 
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(err, BrokenPipeError):
             _silence_stdout()
         try:
-            click.echo(f"burnlink: {one_line(message)}", err=True)
+            click.echo(f"burnlink: {line_safe(one_line(message))}", err=True)
         except OSError:
             pass
         return code

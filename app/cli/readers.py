@@ -1,8 +1,9 @@
 """Reading what to send: a file, a pipe, stdin or a hidden prompt, shaped into a payload.
 
 The kind is guessed the way an admin would expect: a regular file is sent as
-itself, ``aws iam create-access-key`` JSON becomes an access key pair, anything
-else is text. :func:`aws_fields` and :func:`console_fields` also take the
+itself, ``aws iam create-access-key`` JSON becomes an access key pair, the JSON of
+``aws sts assume-role`` (and its kin) or ``export AWS_…`` lines with a session token
+become temporary credentials, anything else is text. :func:`aws_fields` and :func:`console_fields` also take the
 console's credentials.csv and ``name: value`` lines.
 """
 
@@ -21,6 +22,7 @@ from typing import Any, BinaryIO, NoReturn
 
 import click
 
+from ..core import kinds
 from ..core import payload as payloads
 from ..core.protocol import MIN_BLOB
 from . import terminal
@@ -138,6 +140,21 @@ def aws_fields(text: str) -> dict[str, str] | None:
     return None
 
 
+SESSION_NAMES = {**AWS_NAMES, "session_token": "session_token", "aws_session_token": "session_token",
+                 "expiration": "expiration", "aws_credential_expiration": "expiration"}
+
+
+def session_fields(text: str) -> dict[str, str] | None:
+    """Temporary credentials from STS JSON, ``export`` lines, or name/value lines."""
+    found = kinds.session_fields(text)
+    if found:
+        return found
+    pairs = {SESSION_NAMES[k]: v for k, v in _pairs(text).items() if k in SESSION_NAMES and v}
+    if all(pairs.get(name) for name in kinds.AWS_REQUIRED["aws-session"]):
+        return pairs
+    return None
+
+
 CONSOLE_NAMES = {
     "sign_in_url": "sign_in_url", "signin_url": "sign_in_url", "url": "sign_in_url", "console_login_link": "sign_in_url",
     "link": "sign_in_url", "username": "username", "user_name": "username", "user": "username",
@@ -184,7 +201,9 @@ def build_payload(source: Source, kind: str | None, note: str | None, name: str 
         if source.name is not None:
             kind = "file"  # a regular file is sent as itself, credentials.csv included
         else:
-            kind = "aws-access-key" if aws_json_fields(_text(source.data)) else "text"
+            text = _text(source.data)
+            kind = ("aws-access-key" if aws_json_fields(text) else
+                    "aws-session" if kinds.session_fields(text) else "text")
     if kind == "file":
         file_name = name or source.name or ("stdin.txt" if _is_utf8(source.data) else "stdin.bin")
         entry = payloads.file_entry(file_name, source.data, _file_type(file_name, source.data if not source.name else None))
@@ -194,6 +213,12 @@ def build_payload(source: Source, kind: str | None, note: str | None, name: str 
         if not found:
             fail("No AWS access key found: expected `aws iam create-access-key` JSON, a credentials.csv, or "
                  "access_key_id/secret_access_key lines.")
+        payload = payloads.make_payload(kind, fields=found)
+    elif kind == "aws-session":
+        found = session_fields(_text(source.data))
+        if not found:
+            fail("No temporary AWS credentials found: expected the JSON of `aws sts assume-role` (get-session-token, "
+                 "get-federation-token), or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN lines.")
         payload = payloads.make_payload(kind, fields=found)
     elif kind == "console-login":
         payload = payloads.make_payload(kind, fields=console_fields(_text(source.data)))

@@ -30,5 +30,12 @@ def serve(host: str, port: int) -> None:
     configure_logging(config.log_level)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the app logs every request itself
     app = create_app(config)
+    services = app.extensions["burnlink"]
+    if services.embedded:
+        # No other process can reach an in-memory store, so its notification worker runs here.
+        from ..notifications.worker import Worker
+
+        Worker(services.store, config).start_thread()
+        click.echo("burnlink: delivering notifications and expiries from a worker inside this process", err=True)
     click.echo(f"burnlink serving on http://{host}:{port}", err=True)
     app.run(host=host, port=port, threaded=True, use_reloader=False)

@@ -9,17 +9,30 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from typing import Any, BinaryIO
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi overrides that reorder what a
 # terminal shows.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# On one line nothing invisible or line-breaking may pass: controls (C0, DEL, C1), every format
+# character (bidi overrides and isolates, zero-width ones, Arabic letter mark, tag characters),
+# surrogates, and the Unicode line and paragraph separators.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def unsafe_in_line(ch: str) -> bool:
+    """Must ``ch`` never reach a terminal line as itself?"""
+    return unicodedata.category(ch) in UNSAFE_CATEGORIES
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _escape(match: re.Match[str]) -> str:
-    ch = match.group(0)
-    return f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}"
+    return _escape_char(match.group(0))
 
 
 def terminal_safe(text: str) -> str:
@@ -28,8 +41,15 @@ def terminal_safe(text: str) -> str:
 
 
 def line_safe(text: str) -> str:
-    """``text`` for one ``name: value`` line: every control character escaped, newlines too."""
-    return UNSAFE_IN_LINE.sub(_escape, text)
+    """``text`` for one line: every control and format character escaped, newlines too."""
+    if text.isprintable():  # nothing in UNSAFE_CATEGORIES is printable
+        return text
+    return "".join(_escape_char(ch) if unsafe_in_line(ch) else ch for ch in text)
+
+
+def lines_safe(text: str) -> list[str]:
+    """``text`` as lines for a person (a multi-line note stays multi-line), each one :func:`line_safe`."""
+    return [line_safe(line) for line in re.split(r"\r?\n", text)]
 
 
 def one_line(text: str) -> str:

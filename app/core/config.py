@@ -7,11 +7,14 @@ object :func:`load_config` returns. Nothing here opens a connection.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import wire
 from .errors import ConfigError
@@ -27,6 +30,7 @@ REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+cluster://", "rediss
 _NAMES = {
     "redis_url": "REDIS_URL",
     "secret_key": "SECRET_KEY",
+    "secret_key_fallbacks": "SECRET_KEY_FALLBACKS",
     "base_url": "BASE_URL",
     "env": "BURNLINK_ENV",
     "workers": "WEB_CONCURRENCY",
@@ -38,7 +42,7 @@ _NAMES = {
 class Config:
     """Every setting the server reads, with the protocol's defaults.
 
-    Environment variables: ``REDIS_URL``, ``SECRET_KEY``, ``BASE_URL``,
+    Environment variables: ``REDIS_URL``, ``SECRET_KEY``, ``SECRET_KEY_FALLBACKS``, ``BASE_URL``,
     ``WEB_CONCURRENCY``, ``PORT``, ``PROMETHEUS_MULTIPROC_DIR`` and
     ``BURNLINK_<NAME>`` for each other field (upper-cased).
     """
@@ -46,7 +50,11 @@ class Config:
     env: str = PRODUCTION
     redis_url: str | None = None
     secret_key: str = ""
+    # Earlier keys, oldest first: manage tokens they signed still verify; new ones use secret_key.
+    secret_key_fallbacks: tuple[str, ...] = ()
     base_url: str = ""
+    # Without BASE_URL, the only Host names links may be built from (production needs one or the other).
+    allowed_hosts: tuple[str, ...] = ()
     ttl_min: int = wire.TTL_MIN
     ttl_max: int = wire.TTL_MAX
     ttl_default: int = wire.TTL_DEFAULT
@@ -67,10 +75,36 @@ class Config:
     metrics_dir: str = ""
     log_requests: bool = True
     log_level: str = "INFO"
-    # The web process (gunicorn.conf.py): where it listens and how many workers and threads it runs.
+    # The web process (gunicorn.conf.py): where it listens, how many workers, how many connections
+    # each holds at once, and how long a client may take to send a request's headers and its body.
     bind: str = "127.0.0.1:8000"
     workers: int = 2
-    threads: int = 4
+    worker_connections: int = 500
+    header_timeout: int = 5
+    body_timeout: float = 20.0
+    # Events and notifications: service-wide targets (a JSON list, like a create body's notify),
+    # where deliveries may go, e-mail, the retry schedule (seconds before each retry), how often
+    # the worker looks for expired secrets, how long the audit trail keeps events (0: off), and
+    # whether events carry coarse client facts (a truncated address, a browser family).
+    notify_default: str = ""
+    notify_allow: tuple[str, ...] = ()
+    notify_email_domains: tuple[str, ...] = ()
+    slack_url_prefix: str = "https://hooks.slack.com/"
+    smtp_url: str = ""
+    smtp_from: str = ""
+    notify_retries: tuple[int, ...] = (5, 30, 120, 600, 3600, 14400)
+    notify_timeout: float = 10.0
+    expiry_sweep: int = 30
+    audit_retention: int = 90 * 24 * 3600
+    client_facts: bool = False
+    # The worker: seconds an event may stay with one worker before another takes it over (it renews
+    # the lease before each attempt), seconds between looks for new events, extra CA certificates for
+    # https deliveries and SMTP, and how many e-mails one secret (and the whole service) may send a minute.
+    notify_lease: int = 60
+    notify_poll: float = 1.0
+    notify_ca_file: str = ""
+    notify_email_per_secret: int = 5
+    notify_email_per_minute: int = 60
     # Set when SECRET_KEY was missing and this process made one (never read from the environment).
     secret_key_generated: bool = field(default=False, metadata={"environment": False})
 
@@ -89,10 +123,10 @@ class Config:
         if self.env not in ENVIRONMENTS:
             found.append(f"BURNLINK_ENV must be development, testing or production, not {self.env!r}.")
         if not self.secret_key:
-            found.append(
-                "SECRET_KEY is not set. Set it to a long random string (e.g. `python -c "
-                "'import secrets; print(secrets.token_urlsafe(48))'`); manage tokens are signed with it."
-            )
+            found.append(f"SECRET_KEY is not set. Set it to a long random string ({MAKE_KEY}); manage tokens are signed with it.")
+        elif self.production:
+            found += _weak_keys(self.secret_key, self.secret_key_fallbacks)
+        found += self._base_url_problems()
         if not 1 <= self.ttl_min <= self.ttl_default <= self.ttl_max:
             found.append("Need 1 <= BURNLINK_TTL_MIN <= BURNLINK_TTL_DEFAULT <= BURNLINK_TTL_MAX.")
         if not 1 <= self.views_default <= self.views_max:
@@ -103,8 +137,45 @@ class Config:
             found.append("BURNLINK_RECEIPT_RETENTION must be at least 86400 (receipts outlive secrets by 24 h).")
         if self.redis_url and not self.redis_url.startswith(REDIS_SCHEMES):
             found.append("REDIS_URL must start with redis://, rediss://, unix://, redis+cluster:// or redis+sentinel://.")
-        if self.workers < 1 or self.threads < 1:
-            found.append("WEB_CONCURRENCY and BURNLINK_THREADS must be at least 1.")
+        if self.workers < 1 or self.worker_connections < 1:
+            found.append("WEB_CONCURRENCY and BURNLINK_WORKER_CONNECTIONS must be at least 1.")
+        found += self._notify_problems()
+        if self.header_timeout < 1 or self.body_timeout <= 0:
+            found.append("BURNLINK_HEADER_TIMEOUT must be at least 1 and BURNLINK_BODY_TIMEOUT above 0 (seconds).")
+        return found
+
+    def _notify_problems(self) -> list[str]:
+        found = []
+        if self.notify_default:
+            try:
+                if not isinstance(json.loads(self.notify_default), list):
+                    raise ValueError
+            except ValueError:
+                found.append("BURNLINK_NOTIFY_DEFAULT must be a JSON list of targets, like a create body's notify.")
+        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
+            found.append("BURNLINK_SMTP_URL must start with smtp:// (STARTTLS) or smtps:// (implicit TLS).")
+        if any(delay < 1 for delay in self.notify_retries):
+            found.append("BURNLINK_NOTIFY_RETRIES must be whole seconds of at least 1, e.g. 5,30,120,600,3600,14400.")
+        if self.expiry_sweep < 1 or self.notify_timeout <= 0 or self.audit_retention < 0:
+            found.append("BURNLINK_EXPIRY_SWEEP and BURNLINK_NOTIFY_TIMEOUT must be above 0, BURNLINK_AUDIT_RETENTION at least 0.")
+        if self.notify_lease < 1 or self.notify_poll <= 0 or self.notify_email_per_secret < 1 or self.notify_email_per_minute < 1:
+            found.append("BURNLINK_NOTIFY_LEASE, BURNLINK_NOTIFY_POLL and BURNLINK_NOTIFY_EMAIL_PER_SECRET/_PER_MINUTE must be above 0.")
+        if self.notify_ca_file and not os.path.isfile(self.notify_ca_file):
+            found.append("BURNLINK_NOTIFY_CA_FILE must name a file of PEM certificates.")
+        return found
+
+    def _base_url_problems(self) -> list[str]:
+        found = []
+        if self.base_url and not _is_base_url(self.base_url):
+            found.append("BASE_URL must be an http(s) origin with an optional path, e.g. https://secrets.example.com.")
+        for host in self.allowed_hosts:
+            if not re.fullmatch(r"\.?[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?", host):
+                found.append(f"BURNLINK_ALLOWED_HOSTS holds {host!r}: list host names (host or host:port), no scheme or path.")
+        if self.production and not self.base_url and not self.allowed_hosts:
+            found.append(
+                "BASE_URL is not set. In production links are built from it (e.g. BASE_URL=https://secrets.example.com), "
+                "never from a request's Host header; set it, or name the served hosts in BURNLINK_ALLOWED_HOSTS."
+            )
         return found
 
     def validate(self) -> Config:
@@ -113,6 +184,54 @@ class Config:
         if found:
             raise ConfigError(found)
         return self
+
+
+MAKE_KEY = "make one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+MIN_KEY_LENGTH = 32
+MIN_KEY_DISTINCT = 16
+# Keys people leave in place; compared without case and without separators.
+PLACEHOLDER_KEYS = frozenset({
+    "changeme", "changemenow", "changethis", "replaceme", "secret", "secretkey", "mysecret", "mysecretkey",
+    "yoursecretkey", "supersecret", "supersecretkey", "topsecret", "dev", "development", "devkey", "devsecret",
+    "test", "testing", "testkey", "password", "password1", "passw0rd", "default", "defaultkey", "example",
+    "examplekey", "key", "flask", "django", "burnlink", "letmein", "admin", "qwerty", "notasecret",
+    "insecure", "unsafe", "placeholder", "todo", "xxx", "abc123", "123456", "12345678", "1234567890",
+})
+
+
+def key_weakness(key: str) -> str | None:
+    """Why ``key`` is too weak to sign manage tokens in production, or ``None`` when it is fine.
+
+    The sentence never quotes the key.
+    """
+    if re.sub(r"[^a-z0-9]", "", key.lower()) in PLACEHOLDER_KEYS:
+        return "it is a well-known placeholder"
+    if len(key) < MIN_KEY_LENGTH:
+        return f"it has {len(key)} characters, fewer than {MIN_KEY_LENGTH}"
+    if len(set(key)) < MIN_KEY_DISTINCT:
+        return f"it uses {len(set(key))} distinct characters, fewer than {MIN_KEY_DISTINCT}"
+    return None
+
+
+def _is_base_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc \
+        and not parts.query and not parts.fragment
+
+
+def _weak_keys(key: str, fallbacks: tuple[str, ...]) -> list[str]:
+    found = []
+    if (why := key_weakness(key)) is not None:
+        found.append(f"SECRET_KEY is too weak for production: {why}. A guessable key lets anyone forge manage tokens; {MAKE_KEY}.")
+    for number, old in enumerate(fallbacks, 1):
+        if (why := key_weakness(old)) is not None:
+            found.append(f"SECRET_KEY_FALLBACKS entry {number} is too weak for production: {why}. Tokens it signed "
+                         "can be forged, so drop it rather than keep accepting them.")
+    return found
 
 
 def _parse(kind: Any, raw: str, name: str) -> Any:
@@ -128,6 +247,8 @@ def _parse(kind: Any, raw: str, name: str) -> Any:
         return float(raw)
     if kind == "tuple[str, ...]":
         return tuple(p.strip() for p in raw.split(",") if p.strip())
+    if kind == "tuple[int, ...]":
+        return tuple(int(p) for p in raw.split(",") if p.strip())
     return raw
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from .errors import InvalidInput
 from .protocol import VERSION, Keys, Sealed, derive_keys, seal_plaintext, unseal
 
-KINDS = ("text", "aws-access-key", "console-login", "file")
+KINDS = ("text", "aws-access-key", "aws-session", "console-login", "file")
 
 
 def make_payload(

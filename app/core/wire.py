@@ -23,13 +23,17 @@ VIEWS_MAX = 100
 MAX_BLOB = 1024 * 1024
 MAX_FAILURES = 5
 
-CREATE_MEMBERS = frozenset({"ciphertext", "link_verifier", "auth_verifier", "ttl", "views", "has_code"})
+CREATE_MEMBERS = frozenset({"ciphertext", "link_verifier", "auth_verifier", "ttl", "views", "has_code", "notify"})
 REVEAL_MEMBERS = frozenset({"link", "auth"})
 LINK_HEADER = "X-Burnlink-Link"
 
 
-def create_body(sealed: Sealed, *, ttl: int | None = None, views: int | None = None) -> dict[str, Any]:
-    """The JSON body of ``POST /api/v1/secrets`` for a sealed secret (``ttl``/``views`` left to the server when None)."""
+def create_body(sealed: Sealed, *, ttl: int | None = None, views: int | None = None,
+                notify: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The JSON body of ``POST /api/v1/secrets`` for a sealed secret.
+
+    ``ttl`` and ``views`` are left to the server when ``None``; ``notify`` lists notification targets.
+    """
     body: dict[str, Any] = {
         "ciphertext": b64u_encode(sealed.blob),
         "link_verifier": b64u_encode(sealed.link_verifier),
@@ -40,6 +44,8 @@ def create_body(sealed: Sealed, *, ttl: int | None = None, views: int | None = N
         body["ttl"] = ttl
     if views is not None:
         body["views"] = views
+    if notify:
+        body["notify"] = notify
     return body
 
 

@@ -4,6 +4,18 @@
 builds the production app for gunicorn (``wsgi.py``).
 """
 
-from .factory import create_app, wsgi_app
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["create_app", "wsgi_app"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: gunicorn's master imports app.server.gunicorn_conf, and the gevent
+    # worker must patch the standard library before Flask, redis-py and ssl are imported.
+    if name in __all__:
+        from . import factory
+
+        return getattr(factory, name)
+    raise AttributeError(name)

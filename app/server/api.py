@@ -8,7 +8,7 @@ error handler turns it into an RFC 9457 document (:mod:`app.server.problems`).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,10 @@ from ..core.errors import InvalidInput, NotFound
 from ..core.protocol import KEY_LEN, b64u_decode, b64u_encode, sha256
 from ..core.wire import CREATE_MEMBERS, LINK_HEADER, REVEAL_MEMBERS, iso_time
 from . import curl
-from .inputs import b64_member, boolean, ciphertext_member, integer, no_query, only, read_body, secret_id, too_large
+from .inputs import b64_member, base_url, boolean, ciphertext_member, integer, no_query, only, read_body, secret_id, too_large
 from .lifecycle import created_response, spend_view
 from .limits import route_limits
+from .notify import client_facts, deliver_flag, parse_notify, receipt_json, sealer
 from .observability import event
 from .services import services
 
@@ -32,12 +33,15 @@ def build_blueprint(limiter: Any, config: Config) -> Blueprint:
     """The ``/api/v1`` blueprint, each route registered with its rate limits."""
     bp = Blueprint("api", __name__, url_prefix="/api/v1")
     limits = route_limits(limiter, config)
-    bp.add_url_rule("/secrets", view_func=limits.create(create_secret), methods=["POST"])
-    bp.add_url_rule("/secrets/<sid>", view_func=limits.read(secret_metadata), methods=["GET"])
-    bp.add_url_rule("/secrets/<sid>/reveal", view_func=limits.reveal(reveal_secret), methods=["POST"])
-    bp.add_url_rule("/secrets/<sid>/receipt", view_func=secret_receipt, methods=["GET"])
-    bp.add_url_rule("/secrets/<sid>", view_func=burn_secret, methods=["DELETE"])
-    bp.add_url_rule("/openapi.json", view_func=openapi, methods=["GET"])
+    # No automatic OPTIONS answers (an empty text/html 200): with no CORS there is nothing to
+    # pre-flight, so OPTIONS is 405 method_not_allowed with Allow, a problem document like any error.
+    rule = partial(bp.add_url_rule, provide_automatic_options=False)
+    rule("/secrets", view_func=limits.create(create_secret), methods=["POST"])
+    rule("/secrets/<sid>", view_func=limits.read(secret_metadata), methods=["GET"])
+    rule("/secrets/<sid>/reveal", view_func=limits.reveal(reveal_secret), methods=["POST"])
+    rule("/secrets/<sid>/receipt", view_func=secret_receipt, methods=["GET"])
+    rule("/secrets/<sid>", view_func=burn_secret, methods=["DELETE"])
+    rule("/openapi.json", view_func=openapi, methods=["GET"])
     return bp
 
 
@@ -46,6 +50,7 @@ def build_blueprint(limiter: Any, config: Config) -> Blueprint:
 
 def create_secret() -> Response:
     """Store a browser- or CLI-encrypted secret; or encrypt a curl upload (curl mode)."""
+    base_url()  # a Host this server makes no links for is refused before anything is stored
     body = read_body(text_ok=True)
     if body.kind == "text" or (body.kind == "form" and "ciphertext" not in body.values):
         return curl.create(body)
@@ -62,7 +67,10 @@ def create_secret() -> Response:
     ttl = integer(values.get("ttl", cfg.ttl_default), "ttl", cfg.ttl_min, cfg.ttl_max, form=form)
     views = integer(values.get("views", cfg.views_default), "views", 1, cfg.views_max, form=form)
     has_code = boolean(values.get("has_code", False), "has_code", form=form)
-    created = services().store.create(blob, link_verifier, auth_verifier, ttl=ttl, views=views, has_code=has_code)
+    targets = parse_notify(values.get("notify"))
+    created = services().store.create(blob, link_verifier, auth_verifier, ttl=ttl, views=views, has_code=has_code,
+                                      deliver=deliver_flag(targets), seal_targets=sealer(targets),
+                                      target_count=len(targets), facts=client_facts())
     return created_response(created.id, created.expires_at, views)
 
 
@@ -75,7 +83,7 @@ def secret_metadata(sid: str) -> Response:
         link = b64u_decode(header, length=KEY_LEN)
     except InvalidInput:
         raise NotFound() from None
-    meta = services().store.metadata(sid, sha256(link))
+    meta = services().store.metadata(sid, sha256(link), facts=client_facts())
     return jsonify(has_code=meta.has_code, expires_at=iso_time(meta.expires_at), views_left=meta.views_left)
 
 
@@ -97,25 +105,20 @@ def reveal_secret(sid: str) -> Response:
 
 
 def secret_receipt(sid: str) -> Response:
-    """The creator's view: state, views left, when it was viewed, when it expires."""
+    """The creator's view: state, views left, when it was viewed and expires, events, deliveries."""
     no_query()
     sid = secret_id_for_manage(sid)
     receipt = services().store.receipt(sid)
     if receipt.newly_expired_unread:
         event("expired_unread")
-    return jsonify(
-        state=receipt.state,
-        views_left=receipt.views_left,
-        viewed_at=[iso_time(t) for t in receipt.viewed_at],
-        expires_at=iso_time(receipt.expires_at),
-    )
+    return jsonify(receipt_json(sid, receipt))
 
 
 def burn_secret(sid: str) -> Response:
     """Burn now; 204 again for a secret that has already ended while its receipt lasts."""
     no_query()
     sid = secret_id_for_manage(sid)
-    if services().store.burn(sid):
+    if services().store.burn(sid, facts=client_facts()):
         event("burned")
     response = Response(status=204)
     del response.headers["Content-Type"]  # no content, so no type (Flask's default would say text/html)
@@ -138,13 +141,13 @@ def openapi() -> Response:
     return jsonify(_openapi_document())
 
 
-@health.get("/healthz")
+@health.get("/healthz", provide_automatic_options=False)
 def healthz() -> Response:
     """The process lives."""
     return jsonify(status="ok")
 
 
-@health.get("/readyz")
+@health.get("/readyz", provide_automatic_options=False)
 def readyz() -> Response:
     """Storage answers (503 ``storage_unavailable`` otherwise)."""
     services().store.ping()

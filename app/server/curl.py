@@ -20,6 +20,7 @@ from ..core.links import make_link
 from ..core.wire import parse_duration
 from .inputs import base_url, integer, only, too_large
 from .lifecycle import created_response, spend_view
+from .notify import client_facts, deliver_flag, parse_notify, sealer
 from .services import services
 
 REVEAL_MEMBERS = frozenset({"key", "access_code"})
@@ -73,8 +74,11 @@ def create(body: Any) -> Response:
     """Create from a curl upload; answer text lines, or JSON for ``Accept: application/json``."""
     cfg = current_app.config["BURNLINK"]
     options = {"ttl", "views", "access_code"}
-    only(body.values, options | {"secret", "file"})
+    only(body.values, options | {"secret", "file", "notify"})
     for key in request.args:
+        if key == "notify":
+            raise InvalidInput("notify holds credentials and must never be sent in the query string; send it in "
+                               "the body (-F notify=…).", field="notify")
         if key not in options:
             raise BurnlinkError(f"Unknown query parameter {key!r}.", code=ErrorCode.UNKNOWN_FIELD, field=key)
     ttl_text = _option(body.values, "ttl")
@@ -89,8 +93,10 @@ def create(body: Any) -> Response:
     sealed = payloads.seal_payload(_payload(body), code)
     if len(sealed.blob) > cfg.max_blob:
         raise too_large(cfg.max_blob)
+    targets = parse_notify(body.values.get("notify"))
     created = services().store.create(
-        sealed.blob, sealed.link_verifier, sealed.auth_verifier, ttl=ttl, views=views, has_code=code is not None
+        sealed.blob, sealed.link_verifier, sealed.auth_verifier, ttl=ttl, views=views, has_code=code is not None,
+        deliver=deliver_flag(targets), seal_targets=sealer(targets), target_count=len(targets), facts=client_facts(),
     )
     link = make_link(base_url(), created.id, sealed.key)
     extra: dict[str, Any] = {"link": link}
@@ -123,7 +129,7 @@ def reveal(sid: str, values: dict[str, Any]) -> Response:
     store = services().store
     # The cheap link check comes first: PBKDF2 runs only for a real secret whose
     # key the caller holds, so unknown ids cannot be used to burn server CPU.
-    meta = store.metadata(sid, protocol.sha256(protocol.link_proof(key)))
+    meta = store.metadata(sid, protocol.sha256(protocol.link_proof(key)), facts=client_facts())
     if meta.has_code and code is None:
         # Asking first spares the reader a counted wrong try.
         raise InvalidInput("This secret needs its access code: add -d access_code=….", field="access_code")

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask.sessions import SessionInterface
 
 from ..core.config import Config, load_config
+from ..core.errors import BurnlinkError, ConfigError
 from ..store import Store, connect
-from . import api, pages
+from . import api, i18n, pages
 from .assets import STATIC, TEMPLATES
+from .bodies import BodyDeadline, refuse_unread_body
 from .headers import apply_security_headers, is_api
-from .limits import init_rate_limits
+from .limits import init_rate_limits, retry_after
+from .notify import Notifications
 from .observability import init_observability
 from .problems import problem_response, to_problem
 from .services import Services
@@ -29,7 +33,7 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
     """
     config = config or load_config()
     app = Flask("app", template_folder=str(TEMPLATES), static_folder=str(STATIC))
-    # No cookies, so no sessions: skip Flask's cookie parsing on every request.
+    # No sessions, so no session cookie: the one cookie is the reader's language (i18n.py).
     app.session_interface = _NoSessions()
     app.config.update(
         SECRET_KEY=config.secret_key,
@@ -38,6 +42,9 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
         MAX_FORM_MEMORY_SIZE=config.max_body,
         MAX_FORM_PARTS=64,
     )
+    i18n.init_i18n(app)
+    # Bodies arrive whole, in time and within the limit, before any view runs (bodies.py).
+    app.wsgi_app = BodyDeadline(app.wsgi_app, limit=config.max_body, seconds=config.body_timeout)  # type: ignore[method-assign]
     if config.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -52,14 +59,14 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
             "REDIS_URL is not set: using the embedded in-memory store. Secrets live only in this "
             "process's memory and vanish when it restarts; set REDIS_URL for anything real."
         )
-    store = Store(
-        redis_client,
-        prefix=config.key_prefix,
-        max_failures=config.max_failures,
-        receipt_retention=config.receipt_retention,
-    )
+    store = Store.from_config(redis_client, config)
+    try:
+        notifications = Notifications.from_config(config)
+    except BurnlinkError as err:
+        raise ConfigError(f"BURNLINK_NOTIFY_DEFAULT: {err}") from None
     limiter = init_rate_limits(app, config)
-    app.extensions["burnlink"] = Services(config, redis_client, store, ManageTokens(config.secret_key), embedded, limiter)
+    tokens = ManageTokens(config.secret_key, config.secret_key_fallbacks)
+    app.extensions["burnlink"] = Services(config, redis_client, store, tokens, embedded, notifications, limiter)
 
     app.register_blueprint(api.build_blueprint(limiter, config))
     app.register_blueprint(api.health)
@@ -67,6 +74,8 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
     app.register_error_handler(Exception, _handle_error)
     app.after_request(apply_security_headers)
     init_observability(app)
+    # After the logging and limiting hooks, so a refused body is logged and counted like any request.
+    app.before_request(refuse_unread_body)
     return app
 
 
@@ -83,7 +92,7 @@ def wsgi_app() -> Flask:
 
 
 class _NoSessions(SessionInterface):
-    """burnlink sets no cookies; a null session for every request."""
+    """burnlink keeps no sessions; a null session for every request."""
 
     def open_session(self, app: Flask, request: Any) -> None:
         return None
@@ -94,6 +103,9 @@ class _NoSessions(SessionInterface):
 
 def _handle_error(exc: Exception) -> Response:
     problem = to_problem(exc)
+    if problem.status == 429 and "Retry-After" not in problem.headers:
+        # The limiter sends no headers of its own (they would show others' counters); say when to retry.
+        problem = replace(problem, headers={**problem.headers, "Retry-After": retry_after(current_app.extensions["burnlink"].limiter)})
     if is_api(request.path):
         return problem_response(problem)
     return pages.render_error_page(problem.status)

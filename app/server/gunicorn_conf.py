@@ -2,9 +2,15 @@
 
 The repository's ``gunicorn.conf.py`` (which ``gunicorn wsgi:app`` picks up)
 is this module. Every value comes from :func:`app.core.config.read_config`: PORT or
-BURNLINK_BIND (address), WEB_CONCURRENCY (workers), BURNLINK_THREADS (threads
-per worker), BURNLINK_LOG_LEVEL, and the app's own settings, which are checked
-here before any worker starts.
+BURNLINK_BIND (address), WEB_CONCURRENCY (workers), BURNLINK_WORKER_CONNECTIONS
+(connections per worker), BURNLINK_HEADER_TIMEOUT, BURNLINK_LOG_LEVEL, and the app's
+own settings, which are checked here before any worker starts.
+
+The workers are gevent's: a connection costs a greenlet, not a thread, so clients that
+send slowly or sit idle cannot take every worker. gunicorn bounds each request's line and
+headers (and the idle time between keep-alive requests) by ``keepalive`` seconds under
+this worker; :mod:`app.server.bodies` bounds the body. This module imports neither Flask
+nor Redis, so the worker's monkey-patching comes before them.
 """
 
 import shutil
@@ -19,11 +25,14 @@ settings, problems = read_config()
 
 bind = settings.bind
 workers = settings.workers
-worker_class = "gthread"
-threads = settings.threads
+worker_class = "gevent"
+# Connections one worker holds at once, idle and slow ones included; past it the worker stops
+# accepting until one ends (a timeout frees a slot within BURNLINK_HEADER/BODY_TIMEOUT).
+worker_connections = settings.worker_connections
 timeout = 30
 graceful_timeout = 10
-keepalive = 5
+# Under the gevent worker this is also the deadline for a request's line and headers.
+keepalive = settings.header_timeout
 # The app writes its own JSON request log (route templates only); gunicorn's
 # access log would add full paths and headers, so it stays off.
 accesslog = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
+from werkzeug.sansio.utils import host_is_trusted
 
 from ..core.errors import BurnlinkError, ErrorCode, InvalidInput, NotFound
 from ..core.protocol import MIN_BLOB, b64u_decode, is_secret_id
@@ -134,7 +135,17 @@ def secret_id(value: str) -> str:
 
 
 def base_url() -> str:
-    return current_app.config["BURNLINK"].base_url.rstrip("/") or request.host_url.rstrip("/")
+    """The origin links are built on: BASE_URL, else a listed Host, else (outside production) any Host."""
+    cfg = current_app.config["BURNLINK"]
+    if cfg.base_url:
+        return cfg.base_url.rstrip("/")
+    if cfg.allowed_hosts:
+        if not host_is_trusted(request.host, cfg.allowed_hosts):
+            raise BurnlinkError("This server does not make links for the host this request names.", code=ErrorCode.BAD_REQUEST)
+    elif cfg.production:
+        # The settings refuse this at start; a Host header alone never becomes a link in production.
+        raise BurnlinkError("BASE_URL is not set; this server cannot make links.", code=ErrorCode.INTERNAL_ERROR)
+    return request.host_url.rstrip("/")
 
 
 def no_query(*allowed: str) -> None:

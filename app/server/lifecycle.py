@@ -11,6 +11,7 @@ from ..core.links import secret_url
 from ..core.wire import iso_time
 from ..store import Revealed
 from .inputs import base_url
+from .notify import client_facts
 from .observability import event
 from .services import services
 
@@ -30,7 +31,7 @@ def created_response(sid: str, expires_at: int, views: int, extra: dict[str, Any
 def spend_view(sid: str, link_verifier: bytes, auth_verifier: bytes) -> Revealed:
     """Spend one view in the store, counting what happened (both read modes come here)."""
     try:
-        revealed = services().store.reveal(sid, link_verifier, auth_verifier)
+        revealed = services().store.reveal(sid, link_verifier, auth_verifier, facts=client_facts())
     except WrongAccessCode as err:
         event("wrong_code")
         if err.attempts_left == 0:

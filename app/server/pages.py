@@ -1,21 +1,24 @@
-"""The web pages: create (``/``), reveal (``/s/<id>``) and friendly error pages.
+"""The web pages: create (``/``), reveal (``/s/<id>``), friendly error pages, and the language switch.
 
 Pages are server-rendered shells; all crypto runs in ``static/js`` (WebCrypto).
-The server never renders anything from a secret: it never has one. Strings
-come from ``static/i18n/<lang>.json``, shared with the scripts.
+The server never renders anything from a secret: it never has one. The templates'
+strings come from the gettext catalogs (``translations/``); the scripts' from
+``static/i18n/<lang>.json``, embedded in the page for its language (``i18n.py``).
 """
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
-from http import HTTPStatus
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
+from ..core.config import DEVELOPMENT
 from ..core.protocol import is_secret_id
+from . import i18n
 from .assets import STATIC
+from .i18n import N_, gettext
 from .inputs import base_url
 
 bp = Blueprint("web", __name__)
@@ -23,18 +26,31 @@ I18N = STATIC / "i18n"
 TTL_CHOICES = (300, 3600, 86400, 259200, 604800)
 
 
-@lru_cache(maxsize=8)
-def strings(lang: str = "en") -> dict[str, str]:
-    """The user-facing strings of one language."""
+@lru_cache(maxsize=len(i18n.LANGUAGES))
+def strings(lang: str = i18n.DEFAULT) -> dict[str, Any]:
+    """The scripts' strings in one language (``static/i18n/<lang>.json``)."""
     return json.loads((I18N / f"{lang}.json").read_text(encoding="utf-8"))
 
 
-def _page(template: str, status: int = 200, **context: Any) -> Response:
-    t = strings()
+@lru_cache(maxsize=len(i18n.LANGUAGES))
+def _strings_json(lang: str) -> str:
     # "<" escaped so no string can close the data block it is embedded in.
-    i18n_json = json.dumps(t).replace("<", "\\u003c")
-    response = Response(render_template(template, t=t, i18n_json=i18n_json, **context), status=status,
-                        mimetype="text/html")
+    return json.dumps(strings(lang), ensure_ascii=False).replace("<", "\\u003c")
+
+
+def _secure_cookie() -> bool:
+    return current_app.config["BURNLINK"].env != DEVELOPMENT
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    lang = i18n.page_language()
+    body = render_template(
+        template, lang=lang, dir=i18n.direction(lang), languages=i18n.LANGUAGES, rtl=i18n.RIGHT_TO_LEFT,
+        next_path=request.path, secure_cookie=_secure_cookie(), i18n_json=_strings_json(lang), **context,
+    )
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Content-Language"] = lang
+    response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 
@@ -79,9 +95,40 @@ def reveal_page(sid: str) -> Response:
     return response
 
 
+@bp.get("/lang/<tag>")
+def set_language(tag: str) -> Response:
+    """Remember the reader's language and go back to ``next`` (a path on this site, else ``/``).
+
+    The cookie holds the language tag and nothing else. It is not HttpOnly: the create and
+    reveal pages switch in place, without a reload that would lose a key or a result, and set
+    the same cookie, with the same attributes, from their scripts.
+    """
+    lang = i18n.known(tag)
+    if lang is None:
+        abort(404)
+    response = redirect(i18n.same_site_path(request.args.get("next")), code=303)
+    response.set_cookie(i18n.COOKIE, lang, max_age=i18n.COOKIE_MAX_AGE, path="/", samesite="Lax", secure=_secure_cookie(),
+                        httponly=False)
+    return response
+
+
+# The statuses a page can end in, by name in the reader's language.
+STATUS_TITLES = {
+    400: N_("Bad request"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("Not allowed here"),
+    408: N_("The request took too long"),
+    413: N_("Too large"),
+    415: N_("Unsupported request"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Temporarily unavailable"),
+}
+
+
 def render_error_page(status: int) -> Response:
     """A friendly page for errors outside the API (the app's one error handler calls this)."""
-    t = strings()
-    message = t["error_404"] if status == 404 else t["error_generic"]
-    title = HTTPStatus(status).phrase if 400 <= status < 600 else t["error_title"]
-    return _page("error.html", status=status, status_code=status, title=title, message=message)
+    message = N_("There is nothing at this address.") if status == 404 else N_("Please try again in a moment.")
+    title = STATUS_TITLES.get(status, N_("Something went wrong"))
+    return _page("error.html", status=status, status_code=status, title=gettext(title), message=gettext(message))

@@ -21,28 +21,32 @@ from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import BurnlinkError, ErrorCode, NotFound, WrongAccessCode
+from .i18n import N_, current_language, gettext, localized_detail, ngettext
 
 log = logging.getLogger("burnlink")
 
-NOT_FOUND_SECRET = "This secret does not exist, has been opened already, or has expired."  # noqa: S105 - a sentence
-NOT_FOUND_RECEIPT = "No receipt for this secret (unknown id, or its receipt has expired)."
-NOT_FOUND_PATH = "There is nothing at this address."
+# The sentences are in English here and in the reader's language where they are used (i18n.py):
+# the API answers in English unless the client sends Accept-Language.
+NOT_FOUND_SECRET = N_("This secret does not exist, has been opened already, or has expired.")
+NOT_FOUND_RECEIPT = N_("No receipt for this secret (unknown id, or its receipt has expired).")
+NOT_FOUND_PATH = N_("There is nothing at this address.")
 
 
 def _not_found(err: BurnlinkError) -> str:
-    return NOT_FOUND_RECEIPT if isinstance(err, NotFound) and err.receipt else NOT_FOUND_SECRET
+    return gettext(NOT_FOUND_RECEIPT if isinstance(err, NotFound) and err.receipt else NOT_FOUND_SECRET)
 
 
 def _wrong_code(err: BurnlinkError) -> str:
     left = err.attempts_left if isinstance(err, WrongAccessCode) else 0
     if left == 0:
-        return "Wrong access code. That was the last try: the secret has been destroyed."
-    return f"Wrong access code. {left} {'try' if left == 1 else 'tries'} left before the secret is destroyed."
+        return gettext("Wrong access code. That was the last try: the secret has been destroyed.")
+    return ngettext("Wrong access code. %(num)d try left before the secret is destroyed.",
+                    "Wrong access code. %(num)d tries left before the secret is destroyed.", left)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """How one code answers: status, default sentence (text or a function of the error), headers."""
+    """How one code answers: status, default sentence (English text, or a function of the error), headers."""
 
     status: int
     sentence: str | Callable[[BurnlinkError], str]
@@ -50,23 +54,23 @@ class Rule:
 
 
 TABLE: dict[ErrorCode, Rule] = {
-    ErrorCode.BAD_REQUEST: Rule(400, "The request could not be understood."),
-    ErrorCode.INVALID_FIELD: Rule(400, "A member of the request is invalid."),
-    ErrorCode.UNKNOWN_FIELD: Rule(400, "The request has a member this call does not take."),
-    ErrorCode.INVALID_JSON: Rule(400, "The request body is not valid JSON."),
-    ErrorCode.TOO_LARGE: Rule(413, "The request body is larger than this server accepts."),
-    ErrorCode.UNSUPPORTED_MEDIA_TYPE: Rule(415, "This request type is not supported here."),
-    ErrorCode.METHOD_NOT_ALLOWED: Rule(405, "This method is not allowed here."),
+    ErrorCode.BAD_REQUEST: Rule(400, N_("The request could not be understood.")),
+    ErrorCode.INVALID_FIELD: Rule(400, N_("A member of the request is invalid.")),
+    ErrorCode.UNKNOWN_FIELD: Rule(400, N_("The request has a member this call does not take.")),
+    ErrorCode.INVALID_JSON: Rule(400, N_("The request body is not valid JSON.")),
+    ErrorCode.TOO_LARGE: Rule(413, N_("The request body is larger than this server accepts.")),
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: Rule(415, N_("This request type is not supported here.")),
+    ErrorCode.METHOD_NOT_ALLOWED: Rule(405, N_("This method is not allowed here.")),
     ErrorCode.NOT_FOUND: Rule(404, _not_found),
     ErrorCode.WRONG_ACCESS_CODE: Rule(403, _wrong_code),
-    ErrorCode.UNAUTHORIZED: Rule(401, "A valid manage token is required (Authorization: Bearer …).",
+    ErrorCode.UNAUTHORIZED: Rule(401, N_("A valid manage token is required (Authorization: Bearer …)."),
                                  {"WWW-Authenticate": 'Bearer realm="burnlink"'}),
-    ErrorCode.FORBIDDEN: Rule(403, "This manage token belongs to another secret."),
-    ErrorCode.UNDECRYPTABLE: Rule(422, "The secret was stored in a form this server cannot open."),
-    ErrorCode.RATE_LIMITED: Rule(429, "Too many requests; try again later."),
-    ErrorCode.STORAGE_UNAVAILABLE: Rule(503, "Storage is unavailable right now; try again shortly.", {"Retry-After": "5"}),
-    ErrorCode.INTERNAL_ERROR: Rule(500, "Something went wrong on our side."),
-    ErrorCode.HTTP_ERROR: Rule(400, "The request could not be handled."),
+    ErrorCode.FORBIDDEN: Rule(403, N_("This manage token belongs to another secret.")),
+    ErrorCode.UNDECRYPTABLE: Rule(422, N_("The secret was stored in a form this server cannot open.")),
+    ErrorCode.RATE_LIMITED: Rule(429, N_("Too many requests; try again later.")),
+    ErrorCode.STORAGE_UNAVAILABLE: Rule(503, N_("Storage is unavailable right now; try again shortly."), {"Retry-After": "5"}),
+    ErrorCode.INTERNAL_ERROR: Rule(500, N_("Something went wrong on our side.")),
+    ErrorCode.HTTP_ERROR: Rule(400, N_("The request could not be handled.")),
 }
 # Codes a server never sends (they name a client's own failures) answer as internal errors.
 _FALLBACK = TABLE[ErrorCode.INTERNAL_ERROR]
@@ -98,8 +102,8 @@ class Problem:
 def from_error(err: BurnlinkError, *, status: int | None = None, headers: Mapping[str, str] | None = None) -> Problem:
     """The problem for one of our errors, by the table."""
     rule = TABLE.get(err.code, _FALLBACK)
-    sentence = rule.sentence if isinstance(rule.sentence, str) else rule.sentence(err)
-    return Problem(status or rule.status, err.code, err.detail or sentence, dict(err.extra),
+    sentence = gettext(rule.sentence) if isinstance(rule.sentence, str) else rule.sentence(err)
+    return Problem(status or rule.status, err.code, localized_detail(err.detail, sentence), dict(err.extra),
                    {**rule.headers, **(headers or {})})
 
 
@@ -132,6 +136,8 @@ def problem_response(problem: Problem) -> Response:
     }
     body.update(problem.extra)
     response = Response(json.dumps(body), status=problem.status, mimetype="application/problem+json")
+    response.headers["Content-Language"] = current_language()
+    response.vary.add("Accept-Language")
     for name, value in problem.headers.items():
         response.headers[name] = value
     return response

@@ -19,6 +19,7 @@ class Services:
     store: Store
     tokens: ManageTokens
     embedded: bool
+    notifications: Any = None
     limiter: Any = None
 
 

@@ -14,8 +14,9 @@ SALT = "burnlink/v1/manage"
 class ManageTokens:
     """Issue and check the bearer tokens that let a creator see a receipt and burn early."""
 
-    def __init__(self, secret_key: str) -> None:
-        self._serializer = URLSafeTimedSerializer(secret_key, salt=SALT)
+    def __init__(self, secret_key: str, fallbacks: tuple[str, ...] = ()) -> None:
+        # itsdangerous signs with the last key and verifies with any: old keys first, SECRET_KEY last.
+        self._serializer = URLSafeTimedSerializer([*fallbacks, secret_key], salt=SALT)
 
     def issue(self, secret_id: str, expires_at: int) -> str:
         """A token for ``secret_id`` valid until ``expires_at`` (epoch seconds)."""

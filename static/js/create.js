@@ -1,15 +1,20 @@
 // The create page: build the payload, encrypt it here, send ciphertext and verifiers only.
+import { initAwsForm } from "./awsform.js";
+import { FieldError, clearFieldError, clearFieldErrors, showFieldError } from "./fields.js";
+import { initLanguageSwitch } from "./i18n.js";
+import { safeFileName } from "./kinds.js";
 import * as protocol from "./protocol.js";
-import { drawQr } from "./qr.js";
-import { $, api, copyText, formatSize, formatTime, hasWebCrypto, show, t } from "./ui.js";
+import { initResult, showResult } from "./result.js";
+import { Sentence, sentenceOf } from "./sentences.js";
+import { $, api, formatSize, hasWebCrypto, say, show, unsay } from "./ui.js";
 
 const form = $("#create-form");
 const section = $("#create");
 const maxBlob = Number(section.dataset.maxBlob);
 // base64 makes a file 4/3 larger inside the JSON payload; keep room for the framing.
 const maxFile = Math.floor(((maxBlob - 28 - 512) * 3) / 4);
-let manage = null; // {id, token} of the secret just made: page memory only, never a URL
-let pollTimer = null;
+// An encrypted payload is 12 bytes of iv and 16 of tag longer than the payload itself.
+const SEAL_OVERHEAD = 28;
 
 function kind() {
   return form.querySelector("input[name=kind]:checked").value;
@@ -19,19 +24,13 @@ function selectKind() {
   for (const panel of form.querySelectorAll(".kind-panel")) show(panel, panel.dataset.kind === kind());
 }
 
-function setError(message) {
-  $("#form-error").textContent = message || "";
+function setError(key, vars) {
+  if (key) say($("#form-error"), key, vars);
+  else unsay($("#form-error"));
 }
 
 function value(id) {
   return $(`#${id}`).value;
-}
-
-function checkAwsFormat() {
-  const id = value("access_key_id").trim();
-  const secret = value("secret_access_key").trim();
-  show($("#warn-access_key_id"), id !== "" && !/^(AKIA|ASIA)[A-Z0-9]{16}$/.test(id));
-  show($("#warn-secret_access_key"), secret !== "" && !/^[A-Za-z0-9/+]{40}$/.test(secret));
 }
 
 function fields(names, panelKind) {
@@ -50,51 +49,78 @@ async function buildPayload() {
     case "aws-access-key": {
       const f = fields(["access_key_id", "secret_access_key", "region", "note"], "aws-access-key");
       for (const required of ["access_key_id", "secret_access_key"]) {
-        if (!f[required]) throw new Error(t("err_required", { field: t(`label_${required}`) }));
+        if (!f[required]) throw new FieldError(required, "err_required", { field: { key: `label_${required}` } });
       }
       return protocol.makePayload({ kind: "aws-access-key", fields: f });
     }
     case "console-login": {
       const f = fields(["sign_in_url", "username", "password", "note"], "console-login");
-      if (!f.sign_in_url) throw new Error(t("err_required", { field: t("field_sign_in_url") }));
+      if (!f.sign_in_url) throw new FieldError("sign_in_url", "err_required", { field: { key: "field_sign_in_url" } });
       return protocol.makePayload({ kind: "console-login", fields: f });
     }
     case "file": {
       const file = $("#file").files[0];
-      if (!file) throw new Error(t("err_file_missing"));
-      if (file.size > maxFile) throw new Error(t("err_file_too_big", { size: formatSize(maxFile) }));
+      if (!file) throw new FieldError("file", "err_file_missing");
+      if (file.size > maxFile) throw new FieldError("file", "err_file_too_big", { size: { bytes: maxFile } });
       const bytes = new Uint8Array(await file.arrayBuffer());
       return protocol.makePayload({ kind: "file", files: [protocol.fileEntry(file.name, file.type, bytes)] });
     }
     default: {
       const text = value("text");
-      if (!text.trim()) throw new Error(t("err_empty"));
+      if (!text.trim()) throw new FieldError("text", "err_empty");
       return protocol.makePayload({ kind: "text", text });
     }
   }
 }
 
+// The field a too-large payload is blamed on: the one that holds most of it.
+const MAIN_FIELD = { text: "text", file: "file", "aws-access-key": "access_key_id", "console-login": "sign_in_url" };
+
+/** Check what the server would refuse, with the limits this page was given, before any work. */
+function checkLimits(payload) {
+  if (protocol.encodePayload(payload).length + SEAL_OVERHEAD > maxBlob) {
+    const field = MAIN_FIELD[kind()];
+    if (field === "file") throw new FieldError(field, "err_file_too_big", { size: { bytes: maxFile } });
+    throw new FieldError(field, "err_too_big", { size: { bytes: maxBlob } });
+  }
+  const ttls = section.dataset.ttls.split(",").map(Number);
+  if (!ttls.includes(Number(value("ttl")))) throw new FieldError("ttl", "err_ttl");
+  const views = value("views").trim();
+  const viewsMax = Number(section.dataset.viewsMax);
+  if (!/^[0-9]+$/.test(views) || Number(views) < 1 || Number(views) > viewsMax) {
+    throw new FieldError("views", "err_views", { max: viewsMax });
+  }
+}
+
 function apiError(status, body) {
-  if (status === 0) return t("err_network");
-  if (status === 429 || status === 503) return t("err_busy");
-  return t("err_server", { detail: (body && body.detail) || status });
+  if (status === 0) return new Sentence("err_network");
+  if (status === 429 || status === 503) return new Sentence("err_busy");
+  // The detail comes in the page's language: api() asks for it (Accept-Language).
+  return new Sentence("err_server", { detail: (body && body.detail) || status });
 }
 
 async function submit(event) {
   event.preventDefault();
-  setError("");
+  setError(null);
+  clearFieldErrors(form);
   const button = $("#submit");
   let code = null;
   try {
+    const payload = await buildPayload();
+    checkLimits(payload);
     if ($("#use-code").checked) {
       code = value("code");
-      protocol.checkCreatorCode(code); // a clear message before any work
+      try {
+        protocol.checkCreatorCode(code);
+      } catch (err) {
+        const { key, vars } = sentenceOf(err);
+        throw new FieldError("code", key, vars);
+      }
     }
-    const payload = await buildPayload();
     button.disabled = true;
-    button.textContent = t("working");
+    say(button, "working");
     const sealed = await protocol.sealPayload(payload, code);
-    if (sealed.blob.length > maxBlob) throw new Error(t("err_file_too_big", { size: formatSize(maxFile) }));
+    if (sealed.blob.length > maxBlob) throw new Sentence("err_too_big", { size: { bytes: maxBlob } });
     const { status, body } = await api("POST", "/api/v1/secrets", {
       json: {
         ciphertext: protocol.b64uEncode(sealed.blob),
@@ -105,81 +131,39 @@ async function submit(event) {
         has_code: code !== null,
       },
     });
-    if (status !== 201) throw new Error(apiError(status, body));
+    if (status !== 201) throw apiError(status, body);
+    form.reset();
+    show(section, false);
     showResult(`${body.url}#${protocol.b64uEncode(sealed.K)}`, code, body);
   } catch (err) {
-    setError(err.message);
+    if (err instanceof FieldError) showFieldError(err.field, err.key, err.vars);
+    else {
+      const { key, vars } = sentenceOf(err);
+      setError(key, vars);
+    }
   } finally {
     button.disabled = false;
-    button.textContent = t("submit");
+    say(button, "submit");
   }
-}
-
-function showResult(link, code, created) {
-  manage = { id: created.id, token: created.manage_token };
-  form.reset();
-  show(section, false);
-  show($("#result"), true);
-  $("#result-link").value = link;
-  show($("#result-code-box"), code !== null);
-  $("#result-code").value = code || "";
-  $("#result-expires").textContent = t("expires", { time: formatTime(created.expires_at) });
-  drawQr($("#qr"), link);
-  $("#result-title").focus();
-  pollReceipt();
-}
-
-function receiptText(receipt) {
-  switch (receipt.state) {
-    case "waiting":
-      return t("receipt_waiting");
-    case "viewed": {
-      const times = receipt.viewed_at.map(formatTime).join(", ");
-      const left = receipt.views_left > 0 ? ` ${t("receipt_views_left", { n: receipt.views_left })}` : "";
-      return t("receipt_viewed", { times }) + left;
-    }
-    default:
-      return t(`receipt_${receipt.state}`);
-  }
-}
-
-async function pollReceipt() {
-  clearTimeout(pollTimer);
-  if (!manage) return;
-  const { status, body } = await api("GET", `/api/v1/secrets/${manage.id}/receipt`, {
-    headers: { Authorization: `Bearer ${manage.token}` },
-  });
-  const receipt = $("#receipt");
-  receipt.dataset.state = status === 200 ? body.state : "unknown";
-  receipt.textContent = status === 200 ? receiptText(body) : t("receipt_unknown");
-  const ended = status === 200 && (body.state !== "waiting" && !(body.state === "viewed" && body.views_left > 0));
-  show($("#burn"), !ended);
-  if (!ended) pollTimer = setTimeout(pollReceipt, 3000);
-}
-
-async function burn() {
-  if (!manage) return;
-  await api("DELETE", `/api/v1/secrets/${manage.id}`, { headers: { Authorization: `Bearer ${manage.token}` } });
-  await pollReceipt();
 }
 
 function init() {
+  initLanguageSwitch();
   if (!hasWebCrypto()) {
     show($("#nocrypto"), true);
     show(section, false);
     return;
   }
-  $("#file-limit").textContent = t("file_limit", { size: formatSize(maxFile) });
+  say($("#file-limit"), "file_limit", { size: { bytes: maxFile } });
   $("#code").value = protocol.generateCode();
   for (const radio of form.querySelectorAll("input[name=kind]")) radio.addEventListener("change", selectKind);
   selectKind();
   $("#use-code").addEventListener("change", (e) => show($("#code-row"), e.target.checked));
   $("#new-code").addEventListener("click", () => ($("#code").value = protocol.generateCode()));
-  $("#access_key_id").addEventListener("input", checkAwsFormat);
-  $("#secret_access_key").addEventListener("input", checkAwsFormat);
+  initAwsForm();
   $("#file").addEventListener("change", () => {
     const file = $("#file").files[0];
-    $("#file-name").textContent = file ? `${file.name} (${formatSize(file.size)})` : "";
+    $("#file-name").textContent = file ? `${safeFileName(file.name)} (${formatSize(file.size)})` : "";
   });
   const drop = $("#drop");
   drop.addEventListener("dragover", (e) => {
@@ -192,13 +176,13 @@ function init() {
     drop.classList.remove("over");
     if (e.dataTransfer.files.length) {
       $("#file").files = e.dataTransfer.files;
-      $("#file").dispatchEvent(new Event("change"));
+      $("#file").dispatchEvent(new Event("change", { bubbles: true }));
     }
   });
-  for (const button of document.querySelectorAll("button.copy[data-copy]")) {
-    button.addEventListener("click", () => copyText(button, $(`#${button.dataset.copy}`).value));
-  }
-  $("#burn").addEventListener("click", burn);
+  // Whatever the creator changes in a field takes back that field's error.
+  form.addEventListener("input", (e) => clearFieldError(e.target));
+  form.addEventListener("change", (e) => clearFieldError(e.target));
+  initResult();
   form.addEventListener("submit", submit);
 }
 

@@ -11,6 +11,11 @@
 //   checkCreatorCode(code)  normalizeCode plus the characters every client maps alike (create page)
 //   validatePayload(obj)    the shape check encodePayload/decodePayload run, for callers that
 //                           build a payload by hand and want the error before any crypto work
+// Primitives static/js/request.js builds on (so it copies none of them):
+//   subtle()                crypto.subtle, or a ProtocolError saying the page needs HTTPS
+//   asBytes, exactBytes     byte-input checks that throw ProtocolError naming the field
+//   hkdf(ikm, info)         HKDF-SHA256, empty salt, 32 bytes
+//   sha256(bytes)           SHA-256 digest;  concat(...parts)  joined Uint8Arrays
 //
 // Every bad input throws ProtocolError with a sentence a person can read. Nothing here logs:
 // keys, codes and plaintexts only ever live in the values returned to the caller.
@@ -44,7 +49,7 @@ export class ProtocolError extends Error {
   }
 }
 
-function subtle() {
+export function subtle() {
   const s = globalThis.crypto && globalThis.crypto.subtle;
   // crypto.subtle exists only in secure contexts; say so instead of failing with a TypeError.
   if (!s) throw new ProtocolError("This browser offers no WebCrypto here (the page needs HTTPS or localhost).");
@@ -56,14 +61,14 @@ function subtle() {
  * typed-array views, ArrayBuffer) as a Uint8Array view without copying; anything else
  * (a string, an Array, null) is a bug in the caller and gets a clear error, not garbage bytes.
  */
-function asBytes(value, what, field = null) {
+export function asBytes(value, what, field = null) {
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   throw new ProtocolError(`${what} must be bytes (a Uint8Array).`, field);
 }
 
-function exactBytes(value, length, what, field) {
+export function exactBytes(value, length, what, field) {
   const bytes = asBytes(value, what, field);
   if (bytes.length !== length) throw new ProtocolError(`${what} must be ${length} bytes.`, field);
   return bytes;
@@ -243,7 +248,7 @@ export function checkCreatorCode(code) {
 
 // --- key schedule -------------------------------------------------------------------------------
 
-async function hkdf(ikm, info) {
+export async function hkdf(ikm, info) {
   const key = await subtle().importKey("raw", ikm, "HKDF", false, ["deriveBits"]);
   // A zero-length salt is what PROTOCOL.md says; RFC 5869 makes it equal to HashLen zero bytes,
   // which is what Python's HKDF(salt=None) uses, so both ends agree.
@@ -251,11 +256,11 @@ async function hkdf(ikm, info) {
   return new Uint8Array(bits);
 }
 
-async function sha256(bytes) {
+export async function sha256(bytes) {
   return new Uint8Array(await subtle().digest("SHA-256", bytes));
 }
 
-function concat(...parts) {
+export function concat(...parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const part of parts) {

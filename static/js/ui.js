@@ -1,13 +1,8 @@
-// Small helpers shared by the pages: strings, element building (text only, never markup),
+// Small helpers shared by the pages: strings (i18n.js), element building (text only, never markup),
 // copy buttons, and the JSON API calls.
+import { lang, remember, restore, say, sayAttr } from "./i18n.js";
 
-const STRINGS = JSON.parse(document.getElementById("i18n").textContent);
-
-/** A user-facing string, with {name} placeholders filled in. */
-export function t(key, vars = {}) {
-  const template = STRINGS[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
-}
+export { formatSize, formatTime, has, lang, say, sayAttr, saying, t, unsay } from "./i18n.js";
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -25,38 +20,35 @@ export function show(node, visible = true) {
   node.hidden = !visible;
 }
 
-/** Copy `text` and say so on the button; falls back to asking for Ctrl+C. */
+/** Copy `text` and say so on the button (its name too); falls back to asking for Ctrl+C. */
 export async function copyText(button, text) {
-  const label = button.textContent;
+  const memory = remember(button);
+  let said;
   try {
     await navigator.clipboard.writeText(text);
-    button.textContent = t("copied");
+    said = "copied";
   } catch {
-    button.textContent = t("copy_failed");
+    said = "copy_failed";
   }
-  setTimeout(() => (button.textContent = label), 2000);
+  const named = button.hasAttribute("aria-label");
+  say(button, said);
+  if (named) sayAttr(button, "aria-label", said);
+  setTimeout(() => restore(button, memory), 2000);
 }
 
-export function copyButton(getText) {
-  const button = el("button", { text: t("copy_label"), className: "copy", attrs: { type: "button" } });
+/** A "Copy" button whose accessible name says what it copies, e.g. "Copy secret access key". */
+export function copyButton(getText, nameKey, nameVars = {}) {
+  const button = el("button", { className: "copy", attrs: { type: "button" } });
+  say(button, "copy_label");
+  sayAttr(button, "aria-label", nameKey, nameVars);
   button.addEventListener("click", () => copyText(button, getText()));
   return button;
 }
 
-/** Local date and time of an ISO instant, e.g. "24 Nov 2026, 14:02". */
-export function formatTime(iso) {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
-
-export function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10240 ? 1 : 0)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 /** Call the API; resolve to {status, body} (body: parsed JSON or null), or {status: 0} offline. */
 export async function api(method, path, { json, headers = {} } = {}) {
-  const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "omit", cache: "no-store",
+  // The problem documents' sentences come back in the page's language, not the browser's.
+  const init = { method, headers: { Accept: "application/json", "Accept-Language": lang(), ...headers }, credentials: "omit", cache: "no-store",
     referrerPolicy: "no-referrer" };
   if (json !== undefined) {
     init.body = JSON.stringify(json);

@@ -7,7 +7,6 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -16,37 +15,10 @@ from playwright.sync_api import Page, expect
 from app.core import links
 from app.core import payload as payloads
 from app.core import protocol as p
+from tests.browser.pagehelp import create, reveal, seal_via_api
 from tests.support import GunicornProcess
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
-
-
-def create(page: Page, server: GunicornProcess, kind: str = "text", fill: dict[str, str] | None = None,
-           file: dict[str, Any] | None = None, code: bool = True, views: int = 1) -> tuple[str, str | None]:
-    """Fill the create page like a user and return (link, access code)."""
-    page.goto(server.url + "/")
-    page.locator(f"input[name=kind][value='{kind}']").check()
-    for selector, value in (fill or {}).items():
-        page.fill(selector, value)
-    if file:
-        page.set_input_files("#file", files=[file])
-    page.fill("#views", str(views))
-    if not code:
-        page.uncheck("#use-code")
-    page.click("#submit")
-    expect(page.locator("#result")).to_be_visible()
-    link = page.input_value("#result-link")
-    access = page.input_value("#result-code") if code else None
-    return link, access
-
-
-def reveal(page: Page, link: str, code: str | None) -> None:
-    page.goto(link)
-    expect(page.locator("#reveal")).to_be_enabled()
-    if code is not None:
-        page.fill("#code", code)
-    page.click("#reveal")
-    expect(page.locator("#secret")).to_be_visible()
 
 
 KINDS = {
@@ -105,7 +77,7 @@ def test_the_page_says_how_many_views_remain(new_page, live_server: GunicornProc
     expect(page.locator("#intro .lead")).to_contain_text("3 more times")
     page.fill("#code", code)
     page.click("#reveal")
-    expect(page.locator("#secret-status")).to_contain_text("2 more view(s)")
+    expect(page.locator("#secret-status")).to_contain_text("2 more views remain")
 
 
 def test_wrong_code_then_the_right_one(new_page, live_server: GunicornProcess) -> None:
@@ -126,7 +98,9 @@ def test_burn_now(new_page, live_server: GunicornProcess) -> None:
     creator = new_page()
     link, _ = create(creator, live_server, fill={"#text": "burn me"}, code=False)
     expect(creator.locator("#receipt")).to_have_attribute("data-state", "waiting")
-    creator.click("#burn")
+    creator.click("#burn")  # asks first: nothing is burned until "Yes, burn it"
+    expect(creator.locator("#receipt")).to_have_attribute("data-state", "waiting")
+    creator.click("#burn-yes")
     expect(creator.locator("#receipt")).to_have_attribute("data-state", "burned")
     page = new_page()
     page.goto(link)
@@ -151,14 +125,6 @@ def test_nothing_secret_travels_in_any_request(new_page, live_server: GunicornPr
     assert len(seen) > 5
     for value in (plaintext, key, code, code.replace("-", ""), base64.b64encode(plaintext.encode()).decode()):
         assert value not in wire
-
-
-def seal_via_api(server: GunicornProcess, payload: dict, code: str | None = None) -> str:
-    sealed = payloads.seal_payload(payload, code)
-    body = {"ciphertext": p.b64u_encode(sealed.blob), "link_verifier": p.b64u_encode(sealed.link_verifier),
-            "auth_verifier": p.b64u_encode(sealed.auth_verifier), "has_code": code is not None}
-    created = requests.post(f"{server.url}/api/v1/secrets", json=body, timeout=10).json()
-    return f"{created['url']}#{p.b64u_encode(sealed.key)}"
 
 
 def test_markup_in_a_secret_stays_inert_text(new_page, live_server: GunicornProcess) -> None:
@@ -283,7 +249,7 @@ def test_screenshots(new_page, live_server: GunicornProcess, shots: Path, scheme
 
 
 def test_a_secret_sent_by_the_cli_opens_in_the_browser(new_page, live_server: GunicornProcess) -> None:
-    from tests.cli.test_cli import send_json
+    from tests.support.cli import send_json
 
     made = send_json(live_server.url, ["--kind", "aws-access-key", "-"],
                      "access_key_id: AKIAIOSFODNN7EXAMPLE\nsecret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
@@ -294,7 +260,7 @@ def test_a_secret_sent_by_the_cli_opens_in_the_browser(new_page, live_server: Gu
 
 
 def test_a_secret_made_in_the_browser_opens_with_the_cli(new_page, live_server: GunicornProcess) -> None:
-    from tests.cli.test_cli import run
+    from tests.support.cli import run
 
     link, code = create(new_page(), live_server, fill={"#text": "from the browser\nto the terminal"})
     exit_code, out, _ = run(["get", link, "--code", code], live_server.url)

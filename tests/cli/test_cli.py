@@ -15,8 +15,8 @@ import requests
 from app.core import links
 from app.core import payload as payloads
 from app.core import protocol as p
-from tests.cli.clihelp import Wire, run, run_bytes, send_json
 from tests.support import ROOT, GunicornProcess
+from tests.support.cli import Wire, run, run_bytes, send_json
 
 __all__ = ["run", "send_json"]  # the browser interop tests use these two
 
@@ -74,9 +74,10 @@ def test_at_a_terminal_control_characters_are_shown_not_obeyed(live_server: Guni
 
     monkeypatch.setattr(app.cli.terminal, "stdout_is_terminal", lambda: True)
     made = send_json(live_server.url, ["--no-code", "--note", "evil\x1b]52;c;AAAA\x07", "-"], "red \x1b[31m\r\nok\rX")
-    code, out, _ = run_bytes(["get", made["link"]], live_server.url)
-    assert code == 0 and b"\x1b" not in out and b"\x07" not in out
-    assert out == b"red \\x1b[31m\r\nok\\x0dX\nnote: evil\\x1b]52;c;AAAA\\x07\n"
+    code, out, err = run_bytes(["get"], live_server.url, BURNLINK_LINK=made["link"])
+    assert code == 0 and b"\x1b" not in out and b"\x07" not in out and "\x1b" not in err and "\x07" not in err
+    assert out == b"red \\x1b[31m\r\nok\\x0dX"  # the secret alone; its note goes to stderr, escaped too
+    assert err == "\nnote: evil\\x1b]52;c;AAAA\\x07\nThe secret is now destroyed on the server.\n"
 
 
 def test_own_code_with_dashes_spaces_and_aliases(live_server: GunicornProcess) -> None:
@@ -134,8 +135,9 @@ def test_aws_create_access_key_json_becomes_an_access_key(live_server: GunicornP
 
 def test_access_key_fields_print_as_name_value_lines(live_server: GunicornProcess) -> None:
     made = send_json(live_server.url, ["--no-code", "-"], aws("iam", "create-access-key", "--user-name", "bob"))
-    code, out, _ = run(["get", made["link"]], live_server.url)
-    assert code == 0 and out.splitlines() == [f"{k}: {v}" for k, v in AWS_FIELDS.items()]
+    code, out, err = run(["get"], live_server.url, BURNLINK_LINK=made["link"])
+    assert code == 0 and out.splitlines() == [f"{k}: {v}" for k, v in AWS_FIELDS.items() if k != "note"]
+    assert err == "note: IAM user bob\nThe secret is now destroyed on the server.\n"  # a note is not the secret
 
 
 def test_other_text_is_never_guessed_into_fields(live_server: GunicornProcess) -> None:
@@ -177,9 +179,10 @@ def test_console_login_from_the_consoles_credentials_csv(live_server: GunicornPr
                                  "sign_in_url": "https://123456789012.signin.aws.amazon.com/console"}
 
 
-def test_text_and_fields_stay_on_separate_lines(live_server: GunicornProcess) -> None:
+def test_text_and_its_note_go_to_separate_streams(live_server: GunicornProcess) -> None:
     made = send_json(live_server.url, ["--no-code", "--note", "from ops", "-"], "no newline")
-    assert run(["get", made["link"]], live_server.url)[1] == "no newline\nnote: from ops\n"
+    code, out, err = run(["get"], live_server.url, BURNLINK_LINK=made["link"])
+    assert (code, out, err) == (0, "no newline", "note: from ops\nThe secret is now destroyed on the server.\n")
 
 
 def test_stdin_as_a_named_file(live_server: GunicornProcess, tmp_path: Path) -> None:
@@ -250,7 +253,7 @@ def test_file_names_from_a_payload_cannot_escape_the_output_directory(name: str,
 
 def test_a_hostile_file_name_lands_inside_the_output_directory(live_server: GunicornProcess, tmp_path: Path) -> None:
     """A payload made by another client (here: protocol.py directly) with a path in its file name."""
-    from tests.apihelp import create_body
+    from tests.support.api import create_body
 
     payload = payloads.make_payload("file", files=[payloads.file_entry("../../escaped.txt", b"data")])
     body, sealed = create_body(payload, code=None)

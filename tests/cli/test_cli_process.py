@@ -31,8 +31,8 @@ def test_the_installed_command_round_trip(live_server: GunicornProcess) -> None:
     got = subprocess.run([str(BURNLINK), "get", link], capture_output=True, text=True, timeout=60,
                          env={**env, "BURNLINK_CODE": access})
     assert got.returncode == 0 and got.stdout == "via a real process", got.stderr
-    again = subprocess.run([str(BURNLINK), "get", link, "--code", access], capture_output=True, text=True, env=env,
-                           timeout=60)
+    again = subprocess.run([str(BURNLINK), "get", "-", "--code-stdin"], input=f"{link}\n{access}\n", capture_output=True,
+                           text=True, env=env, timeout=60)  # the link and the code on stdin, never in argv
     assert again.returncode == 2 and again.stdout == "" and again.stderr.startswith("burnlink: ")
     assert again.stderr.count("\n") == 1 and "Traceback" not in again.stderr
 

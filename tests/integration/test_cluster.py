@@ -1,6 +1,6 @@
 """burnlink on a real 3-primary Redis Cluster: the store contract, the API through gunicorn, exactly-once.
 
-One cluster for the module (tests/cluster.py); the app reaches it the way production does,
+One cluster for the module (tests/support/cluster.py); the app reaches it the way production does,
 ``REDIS_URL=redis+cluster://127.0.0.1:PORT`` through :func:`app.store.connect`.
 """
 
@@ -19,10 +19,10 @@ from app.core import links
 from app.core import payload as payloads
 from app.core import protocol as p
 from app.store import Store, connect
-from tests.cluster import RedisCluster
-from tests.integration.test_live import create, storm
-from tests.store_contract import StoreContract
 from tests.support import GunicornProcess
+from tests.support.api import create, race_for_views, receipt
+from tests.support.cluster import RedisCluster
+from tests.support.store_contract import StoreContract
 
 PREFIX = f"blcl{secrets.token_hex(3)}"
 
@@ -105,17 +105,17 @@ def test_api_through_gunicorn_on_the_cluster(cluster_server: GunicornProcess) ->
     auth = {"Authorization": f"Bearer {made.token}"}
     meta = requests.get(base, headers={"X-Burnlink-Link": made.link}, timeout=10)
     assert meta.status_code == 200 and meta.json()["views_left"] == 2 and meta.json()["has_code"] is True
-    assert requests.get(f"{base}/receipt", headers=auth, timeout=10).json()["state"] == "waiting"
+    assert receipt(base_url, made)["state"] == "waiting"
     wrong = requests.post(f"{base}/reveal", json=made.reveal_body(p.b64u_encode(b"w" * 32)), timeout=10)
     assert wrong.status_code == 403 and wrong.json()["attempts_left"] == 4
     opened = requests.post(f"{base}/reveal", json=made.reveal_body(), timeout=10).json()
     assert opened["views_left"] == 1
     assert payloads.open_blob(p.b64u_decode(opened["ciphertext"]), made.key, made.code)["text"] == "the one secret"
-    receipt = requests.get(f"{base}/receipt", headers=auth, timeout=10).json()
-    assert receipt["state"] == "viewed" and receipt["views_left"] == 1 and len(receipt["viewed_at"]) == 1
+    seen = receipt(base_url, made)
+    assert seen["state"] == "viewed" and seen["views_left"] == 1 and len(seen["viewed_at"]) == 1
     assert requests.delete(base, headers=auth, timeout=10).status_code == 204
     assert requests.post(f"{base}/reveal", json=made.reveal_body(), timeout=10).status_code == 404
-    assert requests.get(f"{base}/receipt", headers=auth, timeout=10).json()["state"] == "burned"
+    assert receipt(base_url, made)["state"] == "burned"
 
     curl = requests.post(f"{base_url}/api/v1/secrets?access_code=1", data="on a cluster",
                          headers={"Content-Type": "text/plain", "Accept": "application/json"}, timeout=10)
@@ -130,29 +130,24 @@ def test_api_through_gunicorn_on_the_cluster(cluster_server: GunicornProcess) ->
 
 
 def test_200_parallel_reveals_of_a_one_view_secret_on_the_cluster(cluster_server: GunicornProcess) -> None:
-    made = create(cluster_server.url)
-    counts = storm(f"{cluster_server.url}/api/v1/secrets/{made.id}/reveal", [made.reveal_body()] * 200)
+    counts, _ = race_for_views(cluster_server.url, views=1, readers=200)
     print(f"\n    cluster, 200 parallel reveals of a 1-view secret: {dict(counts)}")
     assert not [status for status in counts if status >= 500]
     assert counts == Counter({200: 1, 404: 199})
 
 
 def test_a_three_view_secret_read_by_50_clients_on_the_cluster(cluster_server: GunicornProcess) -> None:
-    made = create(cluster_server.url, views=3)
-    counts = storm(f"{cluster_server.url}/api/v1/secrets/{made.id}/reveal", [made.reveal_body()] * 50)
+    counts, _ = race_for_views(cluster_server.url, views=3, readers=50)
     print(f"\n    cluster, 3-view secret, 50 parallel readers: {dict(counts)}")
     assert counts == Counter({200: 3, 404: 47})
-    receipt = requests.get(f"{cluster_server.url}/api/v1/secrets/{made.id}/receipt",
-                           headers={"Authorization": f"Bearer {made.token}"}, timeout=10).json()
-    assert receipt["state"] == "viewed" and receipt["views_left"] == 0 and len(receipt["viewed_at"]) == 3
 
 
 def test_rate_limits_are_counted_on_the_cluster(cluster: RedisCluster) -> None:
     from app.core.config import load_config
     from app.server import create_app
 
-    app = create_app(load_config({"SECRET_KEY": "k", "REDIS_URL": cluster.url, "BURNLINK_RATE_CREATE": "2/minute",
-                                  "BURNLINK_KEY_PREFIX": f"blrlc{secrets.token_hex(3)}"}))
+    app = create_app(load_config({"BURNLINK_ENV": "testing", "SECRET_KEY": "k", "REDIS_URL": cluster.url,
+                                  "BURNLINK_RATE_CREATE": "2/minute", "BURNLINK_KEY_PREFIX": f"blrlc{secrets.token_hex(3)}"}))
     client = app.test_client()
     statuses = [client.post("/api/v1/secrets", data="x", content_type="text/plain").status_code for _ in range(3)]
     assert statuses == [201, 201, 429]

@@ -31,33 +31,19 @@ import requests
 
 from app.core import payload as payloads
 from app.core import protocol as p
-from tests.apihelp import Made, create_body, made_from
-from tests.support import GunicornProcess, RedisProcess, wait_for
+from tests.support import GunicornProcess, RedisProcess, secret_keys, wait_for
+from tests.support.api import Made, create_body, made_from, post_secret, receipt, reveal
 
 PREFIX = "blfault"
 ENV = {"BURNLINK_REDIS_TIMEOUT": "1.0", "BURNLINK_KEY_PREFIX": PREFIX}
 
 
-# --- helpers --------------------------------------------------------------------------------
+# --- what every fault test makes and judges ---------------------------------------------------
 
 
-def make(url: str, views: int = 1, code: str | None = None, text: str = "fault test",
-         session: requests.Session | None = None) -> tuple[Made, p.Sealed]:
-    body, sealed = create_body(payloads.make_payload(text=text), code=code, views=views)
-    response = (session or requests).post(f"{url}/api/v1/secrets", json=body, timeout=10)
-    assert response.status_code == 201, response.text
-    return made_from(sealed, response, response.json()), sealed
-
-
-def reveal(url: str, made: Made, session: Any = requests) -> requests.Response:
-    return session.post(f"{url}/api/v1/secrets/{made.id}/reveal", json=made.reveal_body(), timeout=10)
-
-
-def receipt(url: str, made: Made) -> dict:
-    response = requests.get(f"{url}/api/v1/secrets/{made.id}/receipt", headers={"Authorization": f"Bearer {made.token}"},
-                            timeout=10)
-    assert response.status_code == 200, response.text
-    return response.json()
+def make(url: str, views: int = 1, code: str | None = None, text: str = "fault test") -> tuple[Made, p.Sealed]:
+    """A text secret without an access code unless given one (no PBKDF2: fast); asserts 201."""
+    return post_secret(url, payloads.make_payload(text=text), code, views=views)
 
 
 def problem_of(response: requests.Response) -> str | None:
@@ -485,8 +471,11 @@ def test_a_lost_answer_still_spends_the_view(private_redis: RedisProcess) -> Non
         assert requests.get(f"{app.url}/api/v1/secrets/{one.id}", headers={"X-Burnlink-Link": one.link},
                             timeout=10).status_code == 404
         assert reveal(app.url, one).status_code == 404
-        assert client.exists(f"{PREFIX}:{{{one.id}}}:s") == 0 and client.exists(f"{PREFIX}:{{{one.id}}}:r") == 1
-        assert set(client.hkeys(f"{PREFIX}:{{{one.id}}}:r")) == {b"s", b"n", b"f", b"h", b"e", b"t"}  # times and counters only
+        ciphertext_key, receipt_key = secret_keys(PREFIX, one.id)
+        assert client.exists(ciphertext_key) == 0 and client.exists(receipt_key) == 1
+        # Counters, times and the event history only (q: its events also go to the audit trail, on by default).
+        assert set(client.hkeys(receipt_key)) == {b"s", b"n", b"f", b"h", b"e", b"ev", b"q"}
+        assert [e.split(b",")[0] for e in client.hget(receipt_key, "ev").split(b";")] == [b"c", b"r"]
         # The two-view secret: the reader tries again and gets it.
         again = reveal(app.url, two)
         assert again.status_code == 200 and p.b64u_decode(again.json()["ciphertext"]) == sealed_two.blob

@@ -39,8 +39,8 @@ from schemathesis.specs.openapi.checks import (
 
 from app.core import payload as payloads
 from app.core import protocol as p
-from tests.apihelp import create_body
 from tests.support import ROOT, GunicornProcess, RedisProcess
+from tests.support.api import create_body
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]

@@ -1,4 +1,4 @@
-"""Issue 5 through real gunicorn and Redis: limits across workers, metrics, logs."""
+"""Rate limits, metrics and logs through real gunicorn and Redis, where several workers share them."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import requests
 from app.core import links
 from app.core import payload as payloads
 from app.core import protocol as p
-from tests.apihelp import create_body, made_from
 from tests.support import GunicornProcess
+from tests.support.api import post_secret, receipt, reveal
 
 
 def test_rate_limits_hold_across_workers(redis_url: str) -> None:
@@ -42,13 +42,10 @@ def test_metrics_sum_all_workers_and_logs_hold_no_secret(redis_url: str) -> None
         plaintext = "s3cret-" + secrets.token_hex(8)
         made_list, leaks = [], []
         for _ in range(6):
-            body, sealed = create_body(payloads.make_payload(text=plaintext), code="QW3RT-Y9P2Z")
-            response = requests.post(f"{server.url}/api/v1/secrets", json=body, timeout=10)
-            made = made_from(sealed, response, response.json())
+            made, _ = post_secret(server.url, payloads.make_payload(text=plaintext), code="QW3RT-Y9P2Z")
             made_list.append(made)
-            assert requests.post(f"{server.url}/api/v1/secrets/{made.id}/reveal", json=made.reveal_body(), timeout=10).ok
-            requests.get(f"{server.url}/api/v1/secrets/{made.id}/receipt", headers={"Authorization": f"Bearer {made.token}"},
-                         timeout=10)
+            assert reveal(server.url, made).status_code == 200
+            assert receipt(server.url, made)["state"] == "viewed"
             leaks += [p.b64u_encode(made.key), made.link, made.auth, made.token, made.id]
         curl = requests.post(f"{server.url}/api/v1/secrets?access_code=1", data=plaintext,
                              headers={"Content-Type": "text/plain", "Accept": "application/json"}, timeout=10).json()

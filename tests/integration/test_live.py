@@ -8,69 +8,40 @@ from __future__ import annotations
 
 import secrets
 import socket
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
 import requests
 
-from app.core import payload as payloads
 from app.core import protocol as p
-from tests.apihelp import create_body, made_from
-from tests.support import GunicornProcess, RedisProcess, wait_for
+from tests.support import GunicornProcess, RedisProcess, secret_keys, wait_for
+from tests.support.api import assert_opens_once, create, create_body, race_for_views, receipt, storm
 
 PREFIX = f"bllive{secrets.token_hex(3)}"
 
 
 @pytest.fixture(scope="module")
 def server(redis_url: str) -> Iterator[GunicornProcess]:
-    """gunicorn with 4 workers (the issue's figure), short TTLs allowed for the expiry test."""
+    """gunicorn with 4 workers, so parallel requests race in separate processes; short TTLs allowed for the expiry test."""
     gunicorn = GunicornProcess(redis_url, workers=4,
                                env={"BURNLINK_TTL_MIN": "1", "BURNLINK_KEY_PREFIX": PREFIX}).start()
     yield gunicorn
     gunicorn.stop()
 
 
-def create(base: str, code: str | None = "7K4MQ-2XR9D", **extra):
-    body, sealed = create_body(payloads.make_payload(text="the one secret"), code, **extra)
-    response = requests.post(f"{base}/api/v1/secrets", json=body, timeout=10)
-    assert response.status_code == 201, response.text
-    return made_from(sealed, response, response.json())
-
-
-def storm(url: str, bodies: list[dict]) -> Counter:
-    """POST every body at once (a barrier releases all threads together); count the statuses."""
-    barrier = threading.Barrier(len(bodies))
-
-    def one(body: dict) -> int:
-        session = requests.Session()
-        barrier.wait()
-        return session.post(url, json=body, timeout=30).status_code
-
-    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
-        return Counter(pool.map(one, bodies))
-
-
 def test_a_200_parallel_reveals_of_a_one_view_secret(server: GunicornProcess) -> None:
-    made = create(server.url)
-    started = time.perf_counter()
-    counts = storm(f"{server.url}/api/v1/secrets/{made.id}/reveal", [made.reveal_body()] * 200)
-    print(f"\n(a) 200 parallel reveals, 4 workers: {dict(counts)} in {time.perf_counter() - started:.2f}s")
+    counts, seconds = race_for_views(server.url, views=1, readers=200)
+    print(f"\n(a) 200 parallel reveals, 4 workers: {dict(counts)} in {seconds:.2f}s")
     assert counts == Counter({200: 1, 404: 199})
 
 
 def test_b_a_three_view_secret_read_by_50_clients(server: GunicornProcess) -> None:
-    made = create(server.url, views=3)
-    counts = storm(f"{server.url}/api/v1/secrets/{made.id}/reveal", [made.reveal_body()] * 50)
+    counts, _ = race_for_views(server.url, views=3, readers=50)
     print(f"\n(b) 3-view secret, 50 parallel readers: {dict(counts)}")
     assert counts == Counter({200: 3, 404: 47})
-    receipt = requests.get(f"{server.url}/api/v1/secrets/{made.id}/receipt",
-                           headers={"Authorization": f"Bearer {made.token}"}, timeout=10).json()
-    assert receipt["state"] == "viewed" and receipt["views_left"] == 0 and len(receipt["viewed_at"]) == 3
 
 
 def test_parallel_wrong_codes_cannot_pass_the_limit(server: GunicornProcess) -> None:
@@ -83,16 +54,15 @@ def test_parallel_wrong_codes_cannot_pass_the_limit(server: GunicornProcess) -> 
 
 def test_c_ttl_expiry_on_real_redis(server: GunicornProcess) -> None:
     made = create(server.url, ttl=1)
-    auth = {"Authorization": f"Bearer {made.token}"}
-    assert requests.get(f"{server.url}/api/v1/secrets/{made.id}/receipt", headers=auth, timeout=10).json()["state"] == "waiting"
+    assert receipt(server.url, made)["state"] == "waiting"
     started = time.monotonic()
     # Probe with the metadata call: it consumes nothing and counts no try.
     wait_for(lambda: requests.get(f"{server.url}/api/v1/secrets/{made.id}", headers={"X-Burnlink-Link": made.link},
                                   timeout=10).status_code == 404, timeout=10, what="expiry")
     print(f"\n(c) a 1 s secret was gone {time.monotonic() - started:.2f}s after the first check")
     assert requests.post(f"{server.url}/api/v1/secrets/{made.id}/reveal", json=made.reveal_body(), timeout=10).status_code == 404
-    receipt = requests.get(f"{server.url}/api/v1/secrets/{made.id}/receipt", headers=auth, timeout=10).json()
-    assert receipt["state"] == "expired" and receipt["views_left"] == 0
+    seen = receipt(server.url, made)
+    assert seen["state"] == "expired" and seen["views_left"] == 0
 
 
 def test_e_knowing_only_the_id_opens_nothing_and_spends_nothing(server: GunicornProcess, redis_url: str) -> None:
@@ -103,10 +73,9 @@ def test_e_knowing_only_the_id_opens_nothing_and_spends_nothing(server: Gunicorn
     print(f"\n(e) 100 reveals with made-up proofs: {dict(counts)}")
     assert counts == Counter({404: 100})
     client = redis.Redis.from_url(redis_url)
-    receipt = client.hgetall(f"{PREFIX}:{{{made.id}}}:r")
-    assert receipt[b"n"] == b"1" and receipt[b"f"] == b"0" and receipt[b"s"] == b"waiting"
-    assert requests.post(url, json=made.reveal_body(), timeout=10).status_code == 200
-    assert requests.post(url, json=made.reveal_body(), timeout=10).status_code == 404
+    stored = client.hgetall(secret_keys(PREFIX, made.id)[1])
+    assert stored[b"n"] == b"1" and stored[b"f"] == b"0" and stored[b"s"] == b"waiting"
+    assert_opens_once(server.url, made)
 
 
 def test_body_over_the_limit_is_refused_before_it_is_read(server: GunicornProcess) -> None:
@@ -155,9 +124,7 @@ def test_d_redis_stopped_mid_run() -> None:
         wait_for(lambda: requests.get(app.url + "/readyz", timeout=5).status_code == 200, timeout=20, what="recovery")
         print(f"    ready again {time.perf_counter() - started:.2f}s after Redis came back, no restart")
         for made in before:
-            url = f"{app.url}/api/v1/secrets/{made.id}/reveal"
-            assert requests.post(url, json=made.reveal_body(), timeout=10).status_code == 200
-            assert requests.post(url, json=made.reveal_body(), timeout=10).status_code == 404
+            assert_opens_once(app.url, made)
         assert "Traceback" not in app.output()
     finally:
         app.stop()

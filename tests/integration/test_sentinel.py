@@ -8,12 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from redis.sentinel import SentinelConnectionPool
 
 from app.store import connect
-from tests.integration.test_live import create
-from tests.sentinel import SentinelGroup
-from tests.store_contract import StoreContract
 from tests.support import GunicornProcess, wait_for
+from tests.support.api import assert_opens_once, create
+from tests.support.sentinel import SERVICE, SentinelGroup
+from tests.support.store_contract import StoreContract
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,8 @@ class TestStoreBehindSentinel(StoreContract):
     @pytest.fixture
     def redis_client(self, group: SentinelGroup):
         client, embedded = connect(group.url, timeout=2.0)
-        assert not embedded
+        assert embedded is False and isinstance(client.connection_pool, SentinelConnectionPool)
+        assert client.connection_pool.service_name == SERVICE
         return client
 
 
@@ -51,9 +53,7 @@ def test_a_failover_is_followed_without_a_restart(group: SentinelGroup) -> None:
         print(f"\n    Sentinel failover: ready again {time.monotonic() - started:.1f}s after the primary died "
               f"(answers meanwhile: {sorted(set(statuses))}); old primary port {old_primary}")
         assert set(statuses) <= {200, 503}
-        url = f"{server.url}/api/v1/secrets/{made.id}/reveal"
-        assert requests.post(url, json=made.reveal_body(), timeout=10).status_code == 200
-        assert requests.post(url, json=made.reveal_body(), timeout=10).status_code == 404
+        assert_opens_once(server.url, made)
         assert "Traceback" not in server.output()
     finally:
         server.stop()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from tests.store_contract import StoreContract
+from tests.support.store_contract import StoreContract
 
 
 class TestStoreOnRedis(StoreContract):

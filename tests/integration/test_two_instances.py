@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.integration.test_live import create
 from tests.support import GunicornProcess
+from tests.support.api import create, receipt
 
 Pair = tuple[GunicornProcess, GunicornProcess]
 
@@ -37,13 +37,6 @@ def pair(redis_url: str) -> Iterator[Pair]:
     assert "Traceback" not in first.output() + second.output()
 
 
-def receipt(server: GunicornProcess, sid: str, token: str) -> dict:
-    response = requests.get(f"{server.url}/api/v1/secrets/{sid}/receipt", headers={"Authorization": f"Bearer {token}"},
-                            timeout=10)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
 @pytest.mark.parametrize("maker", [0, 1], ids=["made-on-first", "made-on-second"])
 def test_a_secret_made_on_one_instance_opens_on_the_other(pair: Pair, maker: int) -> None:
     made_on, read_on = pair[maker], pair[1 - maker]
@@ -53,13 +46,13 @@ def test_a_secret_made_on_one_instance_opens_on_the_other(pair: Pair, maker: int
     opened = requests.post(f"{read_on.url}/api/v1/secrets/{made.id}/reveal", json=made.reveal_body(), timeout=10)
     assert opened.status_code == 200 and opened.json()["views_left"] == 1
     for server in pair:  # the manage token, signed by one instance, is good on either
-        seen = receipt(server, made.id, made.token)
+        seen = receipt(server.url, made)
         assert seen["state"] == "viewed" and seen["views_left"] == 1 and len(seen["viewed_at"]) == 1
     burned = requests.delete(f"{read_on.url}/api/v1/secrets/{made.id}", headers={"Authorization": f"Bearer {made.token}"},
                              timeout=10)
     assert burned.status_code == 204
     assert requests.post(f"{made_on.url}/api/v1/secrets/{made.id}/reveal", json=made.reveal_body(), timeout=10).status_code == 404
-    assert receipt(made_on, made.id, made.token)["state"] == "burned"
+    assert receipt(made_on.url, made)["state"] == "burned"
 
 
 def test_200_parallel_reveals_split_over_both_instances(pair: Pair) -> None:
@@ -79,5 +72,5 @@ def test_200_parallel_reveals_split_over_both_instances(pair: Pair) -> None:
     print(f"\n    200 parallel reveals split over two instances: {dict(counts)} "
           f"(the success came from instance {[i for i, s in answers if s == 200]})")
     assert counts == Counter({200: 1, 404: 199})
-    seen = receipt(pair[0], made.id, made.token)
+    seen = receipt(pair[0].url, made)
     assert seen["state"] == "viewed" and seen["views_left"] == 0 and len(seen["viewed_at"]) == 1

@@ -25,6 +25,8 @@ test("exports exactly the documented interface", () => {
     "seal", "unseal", "makeLink", "parseLink", "sealPayload", "openBlob",
     // documented extras
     "codeKey", "validatePayload", "checkCreatorCode",
+    // primitives request.js builds on
+    "subtle", "asBytes", "exactBytes", "hkdf", "sha256", "concat",
   ];
   assert.deepEqual(Object.keys(p).sort(), expected.sort());
   assert.equal(p.VERSION, 1);

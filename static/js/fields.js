@@ -1,0 +1,49 @@
+// Messages tied to one form field: an error shown next to it, and notes it is described by.
+// A hidden note stays out of aria-describedby: a referenced element is read even while hidden.
+import { Sentence } from "./sentences.js";
+import { $, say, show, unsay } from "./ui.js";
+
+/** A problem with one field, named by the field's id; the page shows it next to that field. */
+export class FieldError extends Sentence {
+  constructor(field, key, vars = {}) {
+    super(key, vars);
+    this.name = "FieldError";
+    this.field = field;
+  }
+}
+
+/** Add (`on`) or remove the element id `id` from `input`'s aria-describedby, keeping the others. */
+export function describedBy(input, id, on) {
+  const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter((x) => x && x !== id);
+  if (on) ids.push(id);
+  if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+  else input.removeAttribute("aria-describedby");
+}
+
+/** Show the string `key` next to the field `id`, tie it to the field, and move the focus there. */
+export function showFieldError(id, key, vars = {}) {
+  const input = $(`#${id}`);
+  const box = $(`#err-${id}`);
+  say(box, key, vars);
+  show(box, true);
+  describedBy(input, box.id, true);
+  input.setAttribute("aria-invalid", "true");
+  input.focus();
+}
+
+/** Take back the error of the field `input`, if it has one. */
+export function clearFieldError(input) {
+  const box = input && input.id ? document.getElementById(`err-${input.id}`) : null;
+  if (!box || box.hidden) return;
+  unsay(box);
+  show(box, false);
+  describedBy(input, box.id, false);
+  input.removeAttribute("aria-invalid");
+}
+
+/** Take back every field error inside `root`. */
+export function clearFieldErrors(root) {
+  for (const box of root.querySelectorAll(".field-error:not([hidden])")) {
+    clearFieldError(document.getElementById(box.id.replace(/^err-/, "")));
+  }
+}
