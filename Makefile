@@ -1,7 +1,8 @@
 # burnlink: `make run` serves on http://127.0.0.1:8000, `make test` runs every test.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-stamp
+RUN_STAMP  := $(VENV)/.run-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 TOOLS  := .venv-tools
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
@@ -9,12 +10,17 @@ PORT   ?= 8000
 .PHONY: install run test lint unit js bench clean lock audit i18n-extract i18n-update i18n-compile
 
 # Every dependency is pinned, with its hashes, in the lock files (`make lock` remakes them); burnlink
-# itself goes in last without dependencies, built by the locked setuptools.
-$(STAMP): pyproject.toml requirements.lock requirements-test.lock
+# itself goes in without dependencies, built by the locked setuptools. Serving needs only the
+# runtime lock; the test toolchain (browsers' driver, fuzzers, linters) comes with `make test`.
+$(RUN_STAMP): pyproject.toml requirements.lock requirements-build.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --require-hashes -r requirements.lock -r requirements-test.lock
+	$(PY) -m pip install -q --require-hashes -r requirements.lock -r requirements-build.lock
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	touch $@
+
+$(TEST_STAMP): $(RUN_STAMP) requirements-test.lock
+	$(PY) -m pip install -q --require-hashes -r requirements-test.lock
+	touch $@
 
 # uv (to lock) and pip-audit (to audit), pinned with hashes in their own environment.
 $(TOOLS)/.installed-stamp: requirements-tools.lock
@@ -22,9 +28,9 @@ $(TOOLS)/.installed-stamp: requirements-tools.lock
 	$(TOOLS)/bin/python -m pip install -q --require-hashes -r requirements-tools.lock
 	touch $@
 
-install: $(STAMP)
+install: $(TEST_STAMP)
 
-run: install
+run: $(RUN_STAMP)
 	BURNLINK_ENV=$${BURNLINK_ENV:-development} $(VENV)/bin/burnlink serve --host $(HOST) --port $(PORT)
 
 lint: install
@@ -49,6 +55,7 @@ LOCK := $(TOOLS)/bin/uv pip compile --quiet --python-version 3.11 --generate-has
 lock: $(TOOLS)/.installed-stamp
 	$(LOCK) pyproject.toml -o requirements.lock
 	$(LOCK) pyproject.toml --extra test -c requirements.lock -o requirements-test.lock
+	$(LOCK) requirements-build.in -o requirements-build.lock
 	$(LOCK) requirements-tools.in -o requirements-tools.lock
 
 # The gettext catalogs (docs/i18n/README.md): extract the English from the code and templates, merge

@@ -38,4 +38,15 @@ def serve(host: str, port: int) -> None:
         Worker(services.store, config).start_thread()
         click.echo("burnlink: delivering notifications and expiries from a worker inside this process", err=True)
     click.echo(f"burnlink serving on http://{host}:{port}", err=True)
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    app.run(host=host, port=port, threaded=True, use_reloader=False, request_handler=_quiet_handler())
+
+
+def _quiet_handler() -> type:
+    """Werkzeug's request handler, answering ``Server: burnlink`` (no framework name, no version)."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return "burnlink"
+
+    return Handler

@@ -60,6 +60,8 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
             "process's memory and vanish when it restarts; set REDIS_URL for anything real."
         )
     store = Store.from_config(redis_client, config)
+    if not embedded:
+        _say_if_unreachable(store)
     try:
         notifications = Notifications.from_config(config)
     except BurnlinkError as err:
@@ -89,6 +91,18 @@ def wsgi_app() -> Flask:
     config = load_config()
     configure_logging(config.log_level)
     return create_app(config)
+
+
+def _say_if_unreachable(store: Store) -> None:
+    # The app starts all the same (it answers 503 and /readyz says so until storage is back),
+    # but an operator starting it should hear about a wrong REDIS_URL at once, not from users.
+    from redis.exceptions import RedisError
+
+    try:
+        store.ping()
+    except RedisError as err:
+        log.warning("storage cannot be reached (%s): requests will answer 503 until it can; check REDIS_URL.",
+                    type(err).__name__)
 
 
 class _NoSessions(SessionInterface):

@@ -62,6 +62,8 @@ def test_serve_runs_a_development_server_with_the_embedded_store() -> None:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         wait_for(lambda: requests.get(server + "/healthz", timeout=1).ok, timeout=30, what="burnlink serve")
+        # The development server names no framework and no version, like production.
+        assert requests.get(server + "/", timeout=5).headers["Server"] == "burnlink"
         env = process_env(BURNLINK_SERVER=server)
         sent = subprocess.run([str(BURNLINK), "send", "--no-code", "-"], input="served", capture_output=True, text=True,
                               env=env, timeout=60)

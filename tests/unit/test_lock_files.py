@@ -53,4 +53,6 @@ def test_make_installs_only_from_the_lock_files() -> None:
     assert installs, "no install line found"
     for line in installs:
         assert "--require-hashes -r requirements" in line or "--no-deps" in line, line
-    assert any("-r requirements.lock -r requirements-test.lock" in line for line in installs)
+    # Serving installs the runtime lock (and the locked build backend) only; testing adds the test lock.
+    assert any("-r requirements.lock -r requirements-build.lock" in line for line in installs)
+    assert any(line.endswith("--require-hashes -r requirements-test.lock") for line in installs)

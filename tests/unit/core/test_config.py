@@ -82,3 +82,20 @@ def test_gunicorn_refuses_production_without_a_secret_key() -> None:
     result = _gunicorn({"REDIS_URL": "redis://127.0.0.1:1/0"}, "-w", "1")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_gunicorn_names_every_problem_at_once() -> None:
+    result = _gunicorn({"BURNLINK_TTL_MAX": "ten"}, "-w", "2")
+    problems = [line for line in result.stderr.splitlines() if line.startswith("burnlink: ")]
+    assert result.returncode != 0
+    assert any("SECRET_KEY is not set" in p for p in problems) and any("BURNLINK_TTL_MAX='ten'" in p for p in problems)
+    assert any("BASE_URL is not set" in p for p in problems) and any("REDIS_URL is not set" in p for p in problems)
+
+
+def test_an_unreachable_storage_is_named_at_start(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="burnlink"):
+        app = create_app(load_config({"BURNLINK_ENV": "testing", "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+                                      "BURNLINK_REDIS_TIMEOUT": "0.5"}))
+    warnings = [r.getMessage() for r in caplog.records if "storage cannot be reached" in r.getMessage()]
+    assert len(warnings) == 1 and "check REDIS_URL" in warnings[0]
+    assert app.test_client().get("/readyz").status_code == 503
