@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..core.errors import BurnlinkError, ErrorCode, InvalidInput
-from ..core.wire import LINK_HEADER
+from ..core.wire import ANSWER_HEADER, INBOX_HEADER, LINK_HEADER
 from .options import DEFAULT_TIMEOUT
 from .terminal import line_safe, one_line
 
@@ -164,6 +164,31 @@ class Client:
 
     def burn(self, secret_id: str, token: str) -> None:
         self.request("DELETE", f"/api/v1/secrets/{secret_id}", headers={"Authorization": f"Bearer {token}"})
+
+    # --- requests (docs/protocol.md §14) -------------------------------------------------------
+
+    def create_request(self, body: dict[str, Any]) -> dict[str, Any]:
+        data = self.request("POST", "/api/v1/requests", body=body)[1]
+        return self._expect(data, "id", "url", "inbox_url", "expires_at", "manage_token")
+
+    def set_note(self, rid: str, inbox: str, note: str, mac: str) -> None:
+        self.request("PUT", f"/api/v1/requests/{rid}/note", body={"note": note, "note_mac": mac},
+                     headers={INBOX_HEADER: inbox})
+
+    def open_request(self, rid: str, answer: str) -> dict[str, Any]:
+        data = self.request("GET", f"/api/v1/requests/{rid}", headers={ANSWER_HEADER: answer})[1]
+        return self._expect(data, "state", "note", "note_mac", "expires_at")
+
+    def answer_request(self, rid: str, answer: str, ciphertext: str) -> None:
+        self.request("POST", f"/api/v1/requests/{rid}/answer", body={"answer": answer, "ciphertext": ciphertext})
+
+    def inbox_status(self, rid: str, inbox: str) -> dict[str, Any]:
+        data = self.request("GET", f"/api/v1/requests/{rid}/inbox", headers={INBOX_HEADER: inbox})[1]
+        return self._expect(data, "state", "expires_at")
+
+    def read_inbox(self, rid: str, inbox: str) -> dict[str, Any]:
+        data = self.request("POST", f"/api/v1/requests/{rid}/inbox", body={"inbox": inbox})[1]
+        return self._expect(data, "ciphertext")
 
 
 def warn_if_plain_http(server: str) -> None:

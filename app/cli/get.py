@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from click.core import ParameterSource
@@ -22,6 +24,45 @@ from .options import timeout_option, warn_on_argv
 from .output import check_output_dir, show
 from .sources import Stdin, read_code, read_link
 
+
+def show_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of what is shown and where: -o, --force, --format, --profile, --json (get and inbox)."""
+    options = [
+        click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
+                     help="Where files are written (default: here)."),
+        click.option("--force", is_flag=True, help="Overwrite files of the same name (default: write NAME (1) beside "
+                     "them), and keep names a shell or tool loads by itself (default: .bashrc is written as dot.bashrc); "
+                     "with --aws-profile, replace a profile of that name."),
+        click.option("--format", "form", type=click.Choice(("text", *FORMS)), default="text", show_default=True,
+                     help="text: as sent; for an AWS key, env (export lines), credentials (a ~/.aws/credentials profile), "
+                     "credential-process (the JSON a credential_process prints) or json (the fields)."),
+        click.option("--profile", default="default", show_default=True, help="The profile name of --format credentials."),
+        click.option("--json", "as_json", is_flag=True, help="Print the whole payload as JSON (files included, base64)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def check_show_options(ctx: click.Context, as_json: bool, form: str, profile: str) -> None:
+    """Refuse contradictory show options before anything is spent."""
+    if as_json and form != "text":
+        fail("--json and --format contradict each other (--json prints the whole payload).")
+    if ctx.get_parameter_source("profile") is ParameterSource.COMMANDLINE and form != "credentials":
+        fail("--profile is for --format credentials.")
+    if not kinds.has_shape(kinds.AWS_PROFILE_NAME, profile):
+        fail("--profile must be 1 to 64 letters, digits or . _ @ + -.")
+
+
+def show_payload(payload: dict[str, Any], output: Path | None, force: bool, as_json: bool, form: str,
+                 profile: str) -> None:
+    """Show a payload as chosen, and when temporary AWS credentials expire."""
+    show(payload, output, force, as_json, form, profile)
+    line = expires_line(payload.get("fields", {})) if payload.get("kind") in kinds.AWS_KINDS else None
+    if line and not as_json:
+        click.echo(line, err=True)
+
+
 _LINK_INSTEAD = "`burnlink get -` (the link on stdin), BURNLINK_LINK, or no link at a terminal (you are asked)"
 _CODE_INSTEAD = "BURNLINK_CODE, --code-file, --code-stdin, or no code at a terminal (you are asked)"
 
@@ -34,16 +75,7 @@ _CODE_INSTEAD = "BURNLINK_CODE, --code-file, --code-stdin, or no code at a termi
 @click.option("--code-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Read the access code from the first line of this file (or /dev/fd/N, <(cmd)).")
 @click.option("--code-stdin", is_flag=True, help="Read the access code from stdin (the line after the link with `get -`).")
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
-              help="Where files are written (default: here).")
-@click.option("--force", is_flag=True, help="Overwrite files of the same name (default: write NAME (1) beside them), "
-              "and keep names a shell or tool loads by itself (default: .bashrc is written as dot.bashrc); with --aws-profile, "
-              "replace a profile of that name.")
-@click.option("--format", "form", type=click.Choice(("text", *FORMS)), default="text", show_default=True,
-              help="text: as sent; for an AWS key, env (export lines), credentials (a ~/.aws/credentials profile), "
-              "credential-process (the JSON a credential_process prints) or json (the fields).")
-@click.option("--profile", default="default", show_default=True, help="The profile name of --format credentials.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole payload as JSON (files included, base64).")
+@show_options
 @click.option("--aws-profile", metavar="NAME", help="Write an AWS key as profile NAME of the AWS CLI's credentials file "
               "(AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials; its region into the config file); nothing is printed.")
 @click.option("--exec", "run_exec", is_flag=True, help="Run the command after -- with the AWS key in its environment "
@@ -60,12 +92,7 @@ def get(ctx: click.Context, url: str | None, code: str | None, code_file: Path |
     With --exec, the exit status is the command's once it has run; before that, burnlink's own (1-4).
     """
     # Every refusal comes before the one request that spends a view.
-    if as_json and form != "text":
-        fail("--json and --format contradict each other (--json prints the whole payload).")
-    if ctx.get_parameter_source("profile") is ParameterSource.COMMANDLINE and form != "credentials":
-        fail("--profile is for --format credentials.")
-    if not kinds.has_shape(kinds.AWS_PROFILE_NAME, profile):
-        fail("--profile must be 1 to 64 letters, digits or . _ @ + -.")
+    check_show_options(ctx, as_json, form, profile)
     target, program, argv = None, None, list(ctx.meta.get(EXEC_ARGV, []))
     if aws_profile is not None or run_exec:
         if aws_profile is not None and run_exec:
@@ -106,10 +133,7 @@ def get(ctx: click.Context, url: str | None, code: str | None, code_file: Path |
     if target is not None:
         write_profile(payload, target)
     else:
-        show(payload, output, force, as_json, form, profile)
-        line = expires_line(payload.get("fields", {})) if payload.get("kind") in kinds.AWS_KINDS else None
-        if line and not as_json:
-            click.echo(line, err=True)
+        show_payload(payload, output, force, as_json, form, profile)
     _views_left(revealed)
 
 

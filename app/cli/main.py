@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from .ask import inbox, request, respond
 from .audit import audit
 from .bulk import bulk
 from .exits import EXIT_OK, EXIT_USAGE, describe
@@ -38,7 +39,7 @@ def cli() -> None:
     """
 
 
-for _command in (send, get, receipt, burn, serve, worker, audit, bulk):
+for _command in (send, get, receipt, burn, serve, worker, audit, bulk, request, respond, inbox):
     cli.add_command(_command)
 
 

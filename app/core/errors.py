@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
     UNDECRYPTABLE = "undecryptable"
+    ALREADY_ANSWERED = "already_answered"
     # The service.
     RATE_LIMITED = "rate_limited"
     STORAGE_UNAVAILABLE = "storage_unavailable"
@@ -41,6 +42,7 @@ class ErrorCode(StrEnum):
     BAD_ANSWER = "bad_answer"
     REDIRECT = "redirect"
     SERVER_ERROR = "server_error"
+    TAMPERED = "tampered"
 
     @classmethod
     def parse(cls, value: object) -> ErrorCode | None:

@@ -6,9 +6,9 @@ become lines of its own there (a ``credential_process`` line runs a command), so
 client builds those forms only from values that have their real shape, and shows
 anything else as plain values. A secret is never altered: a sender is only warned.
 
-The browser holds a JavaScript copy of these patterns (``static/js/kinds.js``); both use
-exactly the same regular expressions (the expiration's is only here: the browser builds no
-forms for ``aws-session``). Python matches them with :func:`re.fullmatch`
+The browser holds a JavaScript copy of these patterns (``static/js/kinds.js``, and of the
+recognition below in ``static/js/awssession.js``); both use exactly the same regular
+expressions. Python matches them with :func:`re.fullmatch`
 and ``re.ASCII``, so ``$`` cannot accept a trailing newline and ``\\d`` only ASCII digits.
 
 An ``aws-session`` payload holds temporary credentials (STS): the same fields plus a required

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from .errors import InvalidInput
 from .protocol import KEY_LEN, b64u_decode, b64u_encode, is_secret_id
@@ -39,18 +39,26 @@ class ParsedLink:
     key: bytes = b""
 
 
-def _split(url: str) -> tuple[str, str, str]:
-    """``(base_url, id, fragment)`` of an http(s) link to ``/s/ID``, or :class:`InvalidInput`."""
+def split_link(url: object, path: str, wrong: str) -> tuple[SplitResult, re.Match[str]]:
+    """An http(s) URL whose path fully matches the regex ``path``; :class:`InvalidInput` saying ``wrong`` otherwise."""
+    if not isinstance(url, str):
+        raise InvalidInput(wrong, field="url")
     try:
         parts = urlsplit(url.strip())
     except ValueError:  # e.g. "http://[": urlsplit checks brackets and some characters itself
-        raise InvalidInput(_NOT_A_LINK, field="url") from None
-    match = re.fullmatch(r"(.*)/s/([A-Za-z0-9_-]+)/?", parts.path)
+        raise InvalidInput(wrong, field="url") from None
+    match = re.fullmatch(path, parts.path)
     if parts.scheme not in ("http", "https") or not parts.netloc or not match:
-        raise InvalidInput(_NOT_A_LINK, field="url")
+        raise InvalidInput(wrong, field="url")
     if "@" in parts.netloc or " " in parts.netloc:
         # https://burnlink.example@evil.example/... reads as one host and goes to another.
         raise InvalidInput("This link hides its real host behind a user name; it is not a burnlink link.", field="url")
+    return parts, match
+
+
+def _split(url: str) -> tuple[str, str, str]:
+    """``(base_url, id, fragment)`` of an http(s) link to ``/s/ID``, or :class:`InvalidInput`."""
+    parts, match = split_link(url, r"(.*)/s/([A-Za-z0-9_-]+)/?", _NOT_A_LINK)
     if not is_secret_id(match.group(2)):
         raise InvalidInput("This link's id is damaged or cut short (expected 22 characters after /s/).", field="url")
     return f"{parts.scheme}://{parts.netloc}{match.group(1)}", match.group(2), parts.fragment

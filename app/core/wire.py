@@ -26,6 +26,11 @@ MAX_FAILURES = 5
 CREATE_MEMBERS = frozenset({"ciphertext", "link_verifier", "auth_verifier", "ttl", "views", "has_code", "notify"})
 REVEAL_MEMBERS = frozenset({"link", "auth"})
 LINK_HEADER = "X-Burnlink-Link"
+# Requests (docs/protocol.md §14): the proofs travel in headers on reads, never in a query string.
+ANSWER_HEADER = "X-Burnlink-Answer"
+INBOX_HEADER = "X-Burnlink-Inbox"
+REQUEST_MEMBERS = frozenset({"answer_verifier", "inbox_verifier", "ttl", "notify"})
+MAX_NOTE = 500  # characters
 
 
 def create_body(sealed: Sealed, *, ttl: int | None = None, views: int | None = None,

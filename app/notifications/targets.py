@@ -116,7 +116,7 @@ def parse_target(value: Any, policy: Policy) -> Target:
     kind = value.get("type")
     allowed = {"webhook": {"type", "url", "secret", "events"}, "slack": {"type", "url", "events"},
                "email": {"type", "to", "events"}}
-    if kind not in allowed:
+    if not isinstance(kind, str) or kind not in allowed:
         raise _bad(f"A notification target's type must be one of: {', '.join(TYPES)}.")
     if kind not in policy.types:
         raise _bad(f"This server does not send {kind} notifications.")

@@ -18,7 +18,7 @@ from ..core.config import Config
 from ..core.errors import InvalidInput, NotFound
 from ..core.protocol import KEY_LEN, b64u_decode, b64u_encode, sha256
 from ..core.wire import CREATE_MEMBERS, LINK_HEADER, REVEAL_MEMBERS, iso_time
-from . import curl
+from . import curl, requests_api
 from .inputs import b64_member, base_url, boolean, ciphertext_member, integer, no_query, only, read_body, secret_id, too_large
 from .lifecycle import created_response, spend_view
 from .limits import route_limits
@@ -41,6 +41,7 @@ def build_blueprint(limiter: Any, config: Config) -> Blueprint:
     rule("/secrets/<sid>/reveal", view_func=limits.reveal(reveal_secret), methods=["POST"])
     rule("/secrets/<sid>/receipt", view_func=secret_receipt, methods=["GET"])
     rule("/secrets/<sid>", view_func=burn_secret, methods=["DELETE"])
+    requests_api.register(rule, limits)
     rule("/openapi.json", view_func=openapi, methods=["GET"])
     return bp
 

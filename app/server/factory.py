@@ -11,7 +11,7 @@ from flask.sessions import SessionInterface
 
 from ..core.config import Config, load_config
 from ..core.errors import BurnlinkError, ConfigError
-from ..store import Store, connect
+from ..store import RequestStore, Store, connect
 from . import api, i18n, pages
 from .assets import STATIC, TEMPLATES
 from .bodies import BodyDeadline, refuse_unread_body
@@ -68,7 +68,8 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
         raise ConfigError(f"BURNLINK_NOTIFY_DEFAULT: {err}") from None
     limiter = init_rate_limits(app, config)
     tokens = ManageTokens(config.secret_key, config.secret_key_fallbacks)
-    app.extensions["burnlink"] = Services(config, redis_client, store, tokens, embedded, notifications, limiter)
+    app.extensions["burnlink"] = Services(config, redis_client, store, tokens, embedded, notifications, limiter,
+                                          RequestStore.from_config(redis_client, config))
 
     app.register_blueprint(api.build_blueprint(limiter, config))
     app.register_blueprint(api.health)

@@ -17,7 +17,7 @@ from flask import request
 from ..core.config import Config
 from ..core.wire import iso_time
 from ..notifications.targets import Policy, Target, default_targets, open_targets, parse_targets, seal_targets, sealing_keys
-from ..store import Receipt
+from ..store import Delivery, Event, Receipt
 from .services import services
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
@@ -93,28 +93,38 @@ def sealer(targets: list[Target]) -> Callable[[str], bytes] | None:
     return lambda secret_id: seal_targets(targets, key, secret_id)
 
 
-def receipt_json(secret_id: str, receipt: Receipt) -> dict[str, Any]:
-    """A receipt as the API answers it: state, times, events and delivery states."""
-    events = []
-    for event in receipt.events:
+def events_json(events: list[Event]) -> list[dict[str, Any]]:
+    """A receipt's events as the API answers them."""
+    items = []
+    for event in events:
         item: dict[str, Any] = {"type": event.type, "at": iso_time(event.at)}
         if event.count is not None:
             item["attempts_left" if event.type == "secret.wrong_code" else "views_left"] = event.count
         if event.ip or event.agent:
             item["client"] = {"network": event.ip, "agent": event.agent}
-        events.append(item)
+        items.append(item)
+    return items
+
+
+def deliveries_json(secret_id: str, deliveries: list[Delivery]) -> list[dict[str, Any]]:
+    """Where each of the creator's notification targets stands (its type, never its address)."""
+    targets = open_targets(services().store.targets(secret_id), services().notifications.keys, secret_id)
+    return [
+        {"type": targets[i].type if i < len(targets) else "unknown", "state": d.state, "attempts": d.attempts,
+         "last_status": d.last_status or None}
+        for i, d in enumerate(deliveries)
+    ]
+
+
+def receipt_json(secret_id: str, receipt: Receipt) -> dict[str, Any]:
+    """A receipt as the API answers it: state, times, events and delivery states."""
     body: dict[str, Any] = {
         "state": receipt.state,
         "views_left": receipt.views_left,
         "viewed_at": [iso_time(t) for t in receipt.viewed_at],
         "expires_at": iso_time(receipt.expires_at),
-        "events": events,
+        "events": events_json(receipt.events),
     }
     if receipt.deliveries:
-        targets = open_targets(services().store.targets(secret_id), services().notifications.keys, secret_id)
-        body["deliveries"] = [
-            {"type": targets[i].type if i < len(targets) else "unknown", "state": d.state, "attempts": d.attempts,
-             "last_status": d.last_status or None}
-            for i, d in enumerate(receipt.deliveries)
-        ]
+        body["deliveries"] = deliveries_json(secret_id, receipt.deliveries)
     return body

@@ -33,6 +33,10 @@ EVENTS = {
     "wrong_code": "Wrong access codes counted.",
     "burned": "Secrets burned early with their manage token.",
     "expired_unread": "Secrets seen to have expired with no view spent (counted when first observed).",
+    "request_created": "Requests for a secret created.",
+    "request_answered": "Requests answered.",
+    "request_read": "Request answers read (and deleted).",
+    "request_burned": "Requests burned early with their manage token.",
 }
 
 

@@ -67,6 +67,8 @@ TABLE: dict[ErrorCode, Rule] = {
                                  {"WWW-Authenticate": 'Bearer realm="burnlink"'}),
     ErrorCode.FORBIDDEN: Rule(403, N_("This manage token belongs to another secret.")),
     ErrorCode.UNDECRYPTABLE: Rule(422, N_("The secret was stored in a form this server cannot open.")),
+    # The raiser always gives the detail; another language falls back to this translated sentence.
+    ErrorCode.ALREADY_ANSWERED: Rule(409, N_("The request could not be handled.")),
     ErrorCode.RATE_LIMITED: Rule(429, N_("Too many requests; try again later.")),
     ErrorCode.STORAGE_UNAVAILABLE: Rule(503, N_("Storage is unavailable right now; try again shortly."), {"Retry-After": "5"}),
     ErrorCode.INTERNAL_ERROR: Rule(500, N_("Something went wrong on our side.")),

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 
 from ..core.config import Config
-from ..store import Store
+from ..store import RequestStore, Store
 from .tokens import ManageTokens
 
 
@@ -21,6 +21,7 @@ class Services:
     embedded: bool
     notifications: Any = None
     limiter: Any = None
+    requests: RequestStore | None = None
 
 
 def services() -> Services:

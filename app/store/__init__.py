@@ -7,8 +7,9 @@ store. The store knows no HTTP: it raises domain errors with codes.
 
 from .connection import connect, supports_script_flags
 from .records import EVENT_NAMES, Created, Delivery, Event, Metadata, Receipt, Revealed
+from .requests import AlreadyAnswered, RequestStore
 from .secrets import Store
 from .shards import SHARDS, shard_of, shard_tags
 
-__all__ = ["EVENT_NAMES", "SHARDS", "Created", "Delivery", "Event", "Metadata", "Receipt", "Revealed", "Store", "connect",
-           "shard_of", "shard_tags", "supports_script_flags"]
+__all__ = ["EVENT_NAMES", "SHARDS", "AlreadyAnswered", "Created", "Delivery", "Event", "Metadata", "Receipt", "RequestStore",
+           "Revealed", "Store", "connect", "shard_of", "shard_tags", "supports_script_flags"]

@@ -13,6 +13,11 @@ EVENT_NAMES = {
     "d": "secret.destroyed",
     "b": "secret.burned",
     "x": "secret.expired",
+    "qc": "request.created",
+    "qo": "request.opened",
+    "qa": "request.answered",
+    "qr": "request.read",
+    "qb": "request.burned",
 }
 
 

@@ -179,13 +179,24 @@ class Store:
 
     # --- what the notification worker needs ----------------------------------------------------
 
+    def _receipts(self, secret_id: str) -> list[str]:
+        # The worker handles a request's events like a secret's: its hash (:q) holds the same
+        # nt and ds fields, under an id from the same random space.
+        receipt = self.keys(secret_id)[1]
+        return [receipt, receipt[:-1] + "q"]
+
     def targets(self, secret_id: str) -> bytes:
         """The creator's sealed notification targets (``b""`` when none, or the receipt is gone)."""
-        return self.client.hget(self.keys(secret_id)[1], "nt") or b""
+        for receipt in self._receipts(secret_id):
+            sealed = self.client.hget(receipt, "nt")
+            if sealed:
+                return sealed
+        return b""
 
     def set_delivery(self, secret_id: str, index: int, delivery: Delivery) -> bool:
         """Record where target ``index`` stands; ``False`` when the receipt is gone."""
-        return bool(self._script("deliver")(keys=self.keys(secret_id)[1:], args=[index, delivery.encode()]))
+        return any(self._script("deliver")(keys=[receipt], args=[index, delivery.encode()])
+                   for receipt in self._receipts(secret_id))
 
     def due(self, tag: str, now: int, limit: int = 100) -> list[str]:
         """Ids on shard ``tag`` whose expiry time has come."""

@@ -22,16 +22,10 @@ from app.store import Store, connect
 from tests.support import GunicornProcess
 from tests.support.api import create, race_for_views, receipt
 from tests.support.cluster import RedisCluster
+from tests.support.request_contract import RequestContract
 from tests.support.store_contract import StoreContract
 
 PREFIX = f"blcl{secrets.token_hex(3)}"
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[RedisCluster]:
-    running = RedisCluster().start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +46,16 @@ def cluster_client(cluster: RedisCluster) -> ClusterClient:
 
 class TestStoreOnCluster(StoreContract):
     """The whole store contract, on a RedisCluster client."""
+
+    @pytest.fixture
+    def redis_client(self, cluster: RedisCluster) -> Iterator[ClusterClient]:
+        client = cluster_client(cluster)
+        yield client
+        client.close()
+
+
+class TestRequestsOnCluster(RequestContract):
+    """The whole request store contract, on a RedisCluster client."""
 
     @pytest.fixture
     def redis_client(self, cluster: RedisCluster) -> Iterator[ClusterClient]:

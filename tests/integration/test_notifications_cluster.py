@@ -29,13 +29,6 @@ ENV = {"BURNLINK_KEY_PREFIX": PREFIX, "BURNLINK_NOTIFY_ALLOW": "127.0.0.1", "BUR
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[RedisCluster]:
-    running = RedisCluster().start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
 def server(cluster: RedisCluster) -> Iterator[GunicornProcess]:
     running = GunicornProcess(cluster.url, workers=2, env=ENV).start()
     yield running

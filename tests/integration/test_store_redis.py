@@ -7,10 +7,19 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from tests.support.request_contract import RequestContract
 from tests.support.store_contract import StoreContract
 
 
 class TestStoreOnRedis(StoreContract):
+    @pytest.fixture
+    def redis_client(self, redis_url: str) -> Iterator[redis.Redis]:
+        client = redis.Redis.from_url(redis_url)
+        yield client
+        client.close()
+
+
+class TestRequestsOnRedis(RequestContract):
     @pytest.fixture
     def redis_client(self, redis_url: str) -> Iterator[redis.Redis]:
         client = redis.Redis.from_url(redis_url)

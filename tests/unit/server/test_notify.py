@@ -81,6 +81,8 @@ def test_sealed_targets_open_only_for_their_own_secret_and_after_a_key_rotation(
     ([{"type": "slack", "url": "https://evil.example.com/services/x"}], "hooks.slack.com"),
     ([{"type": "email", "to": "alice@example.com"}], "does not send e-mail"),
     ([{"type": "pager"}], "type must be one of"),
+    ([{"type": {}, "url": ""}], "type must be one of"),
+    ([{"type": ["webhook"]}], "type must be one of"),
     ({"type": "webhook"}, "list"),
     ("[not json", "JSON"),
 ])

@@ -36,7 +36,9 @@ from werkzeug.test import TestResponse
 
 from app.core import payload as payloads
 from app.core import protocol as p
+from app.core import request as rq
 from tests.support import ROOT, free_port
+from tests.support.asks import Asked, ask
 
 DOC_PATH = ROOT / "app" / "server" / "openapi.json"
 DOC: dict[str, Any] = json.loads(DOC_PATH.read_text(encoding="utf-8"))
@@ -321,6 +323,114 @@ def _curl_payload(payload: dict[str, Any]) -> Callable[[World], Request]:
     return build
 
 
+Q = "/api/v1/requests"
+QID = "/api/v1/requests/{id}"
+QNOTE = "/api/v1/requests/{id}/note"
+QANSWER = "/api/v1/requests/{id}/answer"
+QINBOX = "/api/v1/requests/{id}/inbox"
+QRECEIPT = "/api/v1/requests/{id}/receipt"
+
+
+def _asked(w: World) -> Asked:
+    return ask(w.client)
+
+
+def _answered(w: World) -> Asked:
+    asked = ask(w.client)
+    assert w.client.post(f"{Q}/{asked.rid}/answer", json=asked.answer_body()).status_code == 204
+    return asked
+
+
+def _request_body() -> dict[str, Any]:
+    return {"answer_verifier": rand32(), "inbox_verifier": rand32(), "ttl": 3600}
+
+
+def _note(asked: Asked, note: str = "hi") -> Request:
+    mac = p.b64u_encode(rq.note_mac(asked.keys.q, asked.rid, note))
+    return {"url": f"{Q}/{asked.rid}/note", "json": {"note": note, "note_mac": mac}, "headers": asked.inbox_headers()}
+
+
+def _request_cases() -> list[Case]:
+    return [
+        Case("request create", Q, "post", 201, lambda w: {"json": _request_body()}),
+        Case("request create 400", Q, "post", 400, lambda w: {"json": {**_request_body(), "views": 1}},
+             expect=_problem_field("views", "unknown_field"), schema_rejects=True),
+        Case("request create 413", Q, "post", 413, lambda w: {"data": b" " * 80_000, "content_type": "application/json"},
+             app="small", expect={"code": "too_large"}),
+        Case("request create 415", Q, "post", 415, lambda w: {"data": b"x", "content_type": "text/plain"},
+             expect={"code": "unsupported_media_type"}),
+        Case("request create 503", Q, "post", 503, lambda w: {"json": _request_body()}, app="down"),
+        Case("request open", QID, "get", 200,
+             lambda w: {"url": f"{Q}/{(a := _asked(w)).rid}", "headers": a.answer_headers()}, expect={"state": "open"}),
+        Case("request open 400 query", QID, "get", 400,
+             lambda w: {"url": f"{Q}/{(a := _asked(w)).rid}", "headers": a.answer_headers(), "query_string": {"x": "1"}},
+             expect=_problem_field("x", "unknown_field")),
+        Case("request open 404 wrong proof", QID, "get", 404,
+             lambda w: {"url": f"{Q}/{_asked(w).rid}", "headers": {"X-Burnlink-Answer": rand32()}}, expect={"code": "not_found"}),
+        Case("request open 503", QID, "get", 503,
+             lambda w: {"url": f"{Q}/{rand_id()}", "headers": {"X-Burnlink-Answer": rand32()}}, app="down"),
+        Case("request note", QNOTE, "put", 204, lambda w: _note(ask(w.client, note=None))),
+        Case("request note 400 twice", QNOTE, "put", 400, lambda w: _note(_asked(w)), expect=_problem_field("note")),
+        Case("request note 404 answer proof", QNOTE, "put", 404,
+             lambda w: {**_note(a := ask(w.client, note=None)), "headers": a.answer_headers()}, expect={"code": "not_found"}),
+        Case("request answer", QANSWER, "post", 204,
+             lambda w: {"url": f"{Q}/{(a := _asked(w)).rid}/answer", "json": a.answer_body()}),
+        Case("request answer 400", QANSWER, "post", 400,
+             lambda w: {"url": f"{Q}/{(a := _asked(w)).rid}/answer", "json": {"answer": a.answer}},
+             expect=_problem_field("ciphertext"), schema_rejects=True),
+        Case("request answer 404 wrong proof", QANSWER, "post", 404,
+             lambda w: {"url": f"{Q}/{(a := _asked(w)).rid}/answer", "json": {**a.answer_body(), "answer": rand32()}},
+             expect={"code": "not_found"}),
+        Case("request answer 409", QANSWER, "post", 409,
+             lambda w: {"url": f"{Q}/{(a := _answered(w)).rid}/answer", "json": a.answer_body()},
+             expect={"code": "already_answered"}),
+        Case("request answer 413", QANSWER, "post", 413,
+             lambda w: {"url": f"{Q}/{(a := _asked(w)).rid}/answer",
+                        "json": {"answer": a.answer, "ciphertext": p.b64u_encode(secrets.token_bytes(2000))}},
+             app="small", expect={"code": "too_large"}),
+        Case("request inbox status", QINBOX, "get", 200,
+             lambda w: {"url": f"{Q}/{(a := _answered(w)).rid}/inbox", "headers": a.inbox_headers()},
+             expect={"state": "answered"}),
+        Case("request inbox status 404", QINBOX, "get", 404,
+             lambda w: {"url": f"{Q}/{(a := _answered(w)).rid}/inbox", "headers": a.answer_headers()}),
+        Case("request inbox read", QINBOX, "post", 200,
+             lambda w: {"url": f"{Q}/{(a := _answered(w)).rid}/inbox", "json": {"inbox": a.inbox}}),
+        Case("request inbox read 400", QINBOX, "post", 400,
+             lambda w: {"url": f"{Q}/{(a := _answered(w)).rid}/inbox", "json": {"inbox": a.inbox, "x": 1}},
+             expect=_problem_field("x", "unknown_field"), schema_rejects=True),
+        Case("request inbox read 404", QINBOX, "post", 404,
+             lambda w: {"url": f"{Q}/{_answered(w).rid}/inbox", "json": {"inbox": rand32()}}),
+        Case("request receipt", QRECEIPT, "get", 200,
+             lambda w: {"url": f"{Q}/{(a := _answered(w)).rid}/receipt", "headers": w.bearer(a.token)},
+             expect={"state": "answered"}),
+        Case("request receipt 401", QRECEIPT, "get", 401, lambda w: {"url": f"{Q}/{_asked(w).rid}/receipt"},
+             expect={"code": "unauthorized"}),
+        Case("request receipt 403 secret token", QRECEIPT, "get", 403,
+             lambda w: {"url": f"{Q}/{(m := w.secret()).id}/receipt", "headers": w.bearer(m.token)},
+             expect={"code": "forbidden"}),
+        Case("request receipt 404", QRECEIPT, "get", 404,
+             lambda w: {"url": f"{Q}/{(r := rand_id())}/receipt", "headers": w.bearer(w.token_for(f"r:{r}"))}),
+        Case("request burn", QID, "delete", 204,
+             lambda w: {"url": f"{Q}/{(a := _answered(w)).rid}", "headers": w.bearer(a.token)}),
+        Case("request burn 401", QID, "delete", 401, lambda w: {"url": f"{Q}/{_asked(w).rid}"}),
+        Case("request burn 403 secret token", QID, "delete", 403,
+             lambda w: {"url": f"{Q}/{_asked(w).rid}", "headers": w.bearer(w.secret().token)},
+             expect={"code": "forbidden"}),
+        Case("request note 415", QNOTE, "put", 415,
+             lambda w: {"url": f"{Q}/{(a := _asked(w)).rid}/note", "data": b"hi", "content_type": "text/plain",
+                        "headers": a.inbox_headers()},
+             expect={"code": "unsupported_media_type"}),
+        Case("request answer 415", QANSWER, "post", 415,
+             lambda w: {"url": f"{Q}/{_asked(w).rid}/answer", "data": b"<x/>", "content_type": "application/xml"},
+             expect={"code": "unsupported_media_type"}),
+        Case("request inbox read 415", QINBOX, "post", 415,
+             lambda w: {"url": f"{Q}/{_answered(w).rid}/inbox", "data": b"x", "content_type": "text/plain"},
+             expect={"code": "unsupported_media_type"}),
+        Case("request burn 404", QID, "delete", 404,
+             lambda w: {"url": f"{Q}/{(r := rand_id())}", "headers": w.bearer(w.token_for(f"r:{r}"))}),
+    ]
+
+
 CSV = b"user,password\nroot,hunter2\n"
 
 CASES: list[Case] = [
@@ -458,6 +568,7 @@ CASES: list[Case] = [
     Case("burn 403 other token", SID, "delete", 403, lambda w: _other_token(w, SID), expect={"code": "forbidden"}),
     Case("burn 404", SID, "delete", 404, lambda w: _no_receipt(w, SID), expect={"code": "not_found"}),
     Case("burn 503", SID, "delete", 503, lambda w: _no_receipt(w, SID), app="down"),
+    *_request_cases(),
     # the rest
     Case("openapi", "/api/v1/openapi.json", "get", 200, lambda w: {}),
     Case("healthz", "/healthz", "get", 200, lambda w: {}, expect={"status": "ok"}),

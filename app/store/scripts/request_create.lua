@@ -1,0 +1,13 @@
+-- Store a new request. KEYS: the request hash, its answer, its shard's stream.
+-- ARGV: answer verifier, inbox verifier, ttl, receipt retention, now, id, deliver (0/1),
+-- sealed notification targets (or ''), initial delivery states (or ''), client facts, stream TTL.
+-- Returns 0 when the id is taken (the caller draws another), 1 when stored.
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local ttl = tonumber(ARGV[3])
+local exp = tonumber(ARGV[5]) + ttl
+redis.call('HSET', KEYS[1], 'av', ARGV[1], 'iv', ARGV[2], 's', 'open', 'c', ARGV[5], 'e', exp)
+if ARGV[7] == '1' then redis.call('HSET', KEYS[1], 'q', '1') end
+if ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'nt', ARGV[8], 'ds', ARGV[9]) end
+redis.call('EXPIRE', KEYS[1], ttl + tonumber(ARGV[4]))
+record(KEYS[1], KEYS[3], ARGV[6], 'qc', ARGV[5], '', ARGV[10], ARGV[11])
+return 1
