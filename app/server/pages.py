@@ -20,6 +20,7 @@ from . import i18n
 from .assets import STATIC
 from .i18n import N_, gettext
 from .inputs import base_url
+from .services import services
 
 bp = Blueprint("web", __name__)
 I18N = STATIC / "i18n"
@@ -58,7 +59,18 @@ def _limits() -> dict[str, Any]:
     cfg = current_app.config["BURNLINK"]
     ttls = [t for t in TTL_CHOICES if cfg.ttl_min <= t <= cfg.ttl_max]
     default = cfg.ttl_default if cfg.ttl_default in ttls else (ttls[len(ttls) // 2] if ttls else cfg.ttl_default)
-    return {"ttls": ttls or [cfg.ttl_default], "ttl_default": default, "views_max": cfg.views_max, "max_blob": cfg.max_blob}
+    return {"ttls": ttls or [cfg.ttl_default], "ttl_default": default, "ttl_min": cfg.ttl_min, "views_max": cfg.views_max,
+            "max_blob": cfg.max_blob, "notify_types": _notify_types()}
+
+
+def _notify_types() -> list[str]:
+    """The target types a creator may name here: e-mail only where SMTP and its domains are set up."""
+    settings = services().notifications
+    if settings is None:
+        return []
+    policy = settings.policy
+    return [kind for kind in policy.types
+            if kind != "email" or (policy.email_ready and policy.email_domains)]
 
 
 @bp.get("/")

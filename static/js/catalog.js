@@ -52,6 +52,23 @@ export function formatTime(lang, iso) {
   return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
 
+const UNITS = [["second", 60], ["minute", 60], ["hour", 24], ["day", Infinity]];
+
+/**
+ * How far an ISO instant is from `now` (ms), in words of `lang`: "3 minutes ago", "in 2 hours",
+ * "now"; in the largest unit that fits, rounded, as Intl.RelativeTimeFormat says it.
+ */
+export function formatRelative(lang, iso, now = Date.now()) {
+  let amount = (new Date(iso).getTime() - now) / 1000;
+  let unit = "second";
+  for (const [name, size] of UNITS) {
+    unit = name;
+    if (Math.abs(amount) < size) break;
+    amount /= size;
+  }
+  return new Intl.RelativeTimeFormat(lang, { numeric: "auto" }).format(Math.round(amount), unit);
+}
+
 /** Several of them as one list, joined as `lang` joins lists ("a, b and c"). */
 export function formatTimes(lang, isos) {
   return new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(isos.map((iso) => formatTime(lang, iso)));

@@ -1,11 +1,14 @@
 // The create page: build the payload, encrypt it here, send ciphertext and verifiers only.
 import { initAwsForm } from "./awsform.js";
+import { initBulkForm, runBulk } from "./bulkform.js";
 import { FieldError, clearFieldError, clearFieldErrors, showFieldError } from "./fields.js";
 import { initLanguageSwitch } from "./i18n.js";
 import { safeFileName } from "./kinds.js";
+import { clearNotifyRefusal, initNotifyForm, notifyTargets, resetNotify, showNotifyRefusal } from "./notifyform.js";
 import * as protocol from "./protocol.js";
 import { initResult, showResult } from "./result.js";
 import { Sentence, sentenceOf } from "./sentences.js";
+import { initSessionTtl, ttlSeconds } from "./sessionttl.js";
 import { $, api, formatSize, hasWebCrypto, say, show, unsay } from "./ui.js";
 
 const form = $("#create-form");
@@ -22,6 +25,13 @@ function kind() {
 
 function selectKind() {
   for (const panel of form.querySelectorAll(".kind-panel")) show(panel, panel.dataset.kind === kind());
+  // In bulk every row gets its own generated code: there is no code to choose.
+  show($(".code-box"), kind() !== "bulk");
+  say($("#submit"), submitKey());
+}
+
+function submitKey() {
+  return kind() === "bulk" ? "bulk_submit" : "submit";
 }
 
 function setError(key, vars) {
@@ -53,6 +63,14 @@ async function buildPayload() {
       }
       return protocol.makePayload({ kind: "aws-access-key", fields: f });
     }
+    case "aws-session": {
+      const names = ["access_key_id", "secret_access_key", "session_token", "expiration", "region", "note"];
+      const f = fields(names, "aws-session");
+      for (const required of ["access_key_id", "secret_access_key", "session_token"]) {
+        if (!f[required]) throw new FieldError(`sess_${required}`, "err_required", { field: { key: `label_${required}` } });
+      }
+      return protocol.makePayload({ kind: "aws-session", fields: f });
+    }
     case "console-login": {
       const f = fields(["sign_in_url", "username", "password", "note"], "console-login");
       if (!f.sign_in_url) throw new FieldError("sign_in_url", "err_required", { field: { key: "field_sign_in_url" } });
@@ -74,40 +92,73 @@ async function buildPayload() {
 }
 
 // The field a too-large payload is blamed on: the one that holds most of it.
-const MAIN_FIELD = { text: "text", file: "file", "aws-access-key": "access_key_id", "console-login": "sign_in_url" };
+const MAIN_FIELD = { text: "text", file: "file", "aws-access-key": "access_key_id", "aws-session": "sess_session_token",
+  "console-login": "sign_in_url" };
 
 /** Check what the server would refuse, with the limits this page was given, before any work. */
-function checkLimits(payload) {
+function checkSize(payload) {
   if (protocol.encodePayload(payload).length + SEAL_OVERHEAD > maxBlob) {
     const field = MAIN_FIELD[kind()];
     if (field === "file") throw new FieldError(field, "err_file_too_big", { size: { bytes: maxFile } });
     throw new FieldError(field, "err_too_big", { size: { bytes: maxBlob } });
   }
-  const ttls = section.dataset.ttls.split(",").map(Number);
-  if (!ttls.includes(Number(value("ttl")))) throw new FieldError("ttl", "err_ttl");
+}
+
+/** The options every secret of this form shares, checked: {ttl, views, notify}. */
+function options() {
+  const ttl = ttlSeconds();
   const views = value("views").trim();
   const viewsMax = Number(section.dataset.viewsMax);
   if (!/^[0-9]+$/.test(views) || Number(views) < 1 || Number(views) > viewsMax) {
     throw new FieldError("views", "err_views", { max: viewsMax });
   }
+  return { ttl, views: Number(views), notify: notifyTargets() };
+}
+
+/** Why an answer failed, as a sentence variable: a string, or a {key} rendered in the page's language. */
+function detailOf(status, body) {
+  if (status === 0) return { key: "err_network" };
+  if (status === 429 || status === 503) return { key: "err_busy" };
+  // The detail comes in the page's language: api() asks for it (Accept-Language).
+  return (body && body.detail) || String(status);
 }
 
 function apiError(status, body) {
   if (status === 0) return new Sentence("err_network");
   if (status === 429 || status === 503) return new Sentence("err_busy");
-  // The detail comes in the page's language: api() asks for it (Accept-Language).
-  return new Sentence("err_server", { detail: (body && body.detail) || status });
+  return new Sentence("err_server", { detail: detailOf(status, body) });
+}
+
+/** Show a failed answer where it belongs: the targets' refusal by their disclosure, else under the form. */
+function showRefusal(status, body) {
+  if (status === 400 && body && body.field === "notify") showNotifyRefusal(body.detail || String(status));
+  else throw apiError(status, body);
+}
+
+async function submitBulk(button) {
+  const chosen = options();
+  button.disabled = true;
+  say(button, "working");
+  const stopped = await runBulk(chosen, detailOf);
+  if (stopped) showRefusal(stopped.status, stopped.body);
 }
 
 async function submit(event) {
   event.preventDefault();
+  const button = $("#submit");
+  if (button.disabled) return; // a run is on its way: one click makes each secret once
   setError(null);
   clearFieldErrors(form);
-  const button = $("#submit");
+  clearNotifyRefusal();
   let code = null;
   try {
+    if (kind() === "bulk") {
+      await submitBulk(button);
+      return;
+    }
     const payload = await buildPayload();
-    checkLimits(payload);
+    checkSize(payload);
+    const chosen = options();
     if ($("#use-code").checked) {
       code = value("code");
       try {
@@ -121,18 +172,22 @@ async function submit(event) {
     say(button, "working");
     const sealed = await protocol.sealPayload(payload, code);
     if (sealed.blob.length > maxBlob) throw new Sentence("err_too_big", { size: { bytes: maxBlob } });
-    const { status, body } = await api("POST", "/api/v1/secrets", {
-      json: {
-        ciphertext: protocol.b64uEncode(sealed.blob),
-        link_verifier: protocol.b64uEncode(sealed.linkVerifier),
-        auth_verifier: protocol.b64uEncode(sealed.authVerifier),
-        ttl: Number(value("ttl")),
-        views: Number(value("views")),
-        has_code: code !== null,
-      },
-    });
-    if (status !== 201) throw apiError(status, body);
+    const json = {
+      ciphertext: protocol.b64uEncode(sealed.blob),
+      link_verifier: protocol.b64uEncode(sealed.linkVerifier),
+      auth_verifier: protocol.b64uEncode(sealed.authVerifier),
+      ttl: chosen.ttl,
+      views: chosen.views,
+      has_code: code !== null,
+    };
+    if (chosen.notify) json.notify = chosen.notify;
+    const { status, body } = await api("POST", "/api/v1/secrets", { json });
+    if (status !== 201) {
+      showRefusal(status, body);
+      return;
+    }
     form.reset();
+    resetNotify();
     show(section, false);
     showResult(`${body.url}#${protocol.b64uEncode(sealed.K)}`, code, body);
   } catch (err) {
@@ -143,7 +198,7 @@ async function submit(event) {
     }
   } finally {
     button.disabled = false;
-    say(button, "submit");
+    say(button, submitKey());
   }
 }
 
@@ -161,6 +216,9 @@ function init() {
   $("#use-code").addEventListener("change", (e) => show($("#code-row"), e.target.checked));
   $("#new-code").addEventListener("click", () => ($("#code").value = protocol.generateCode()));
   initAwsForm();
+  initSessionTtl();
+  initNotifyForm();
+  initBulkForm();
   $("#file").addEventListener("change", () => {
     const file = $("#file").files[0];
     $("#file-name").textContent = file ? `${safeFileName(file.name)} (${formatSize(file.size)})` : "";

@@ -27,12 +27,20 @@ export function showFieldError(id, key, vars = {}) {
   say(box, key, vars);
   show(box, true);
   describedBy(input, box.id, true);
+  // A group (a set of checkboxes) is described by its error; the focus goes to its first box.
+  if (input.tagName === "FIELDSET") {
+    input.querySelector("input, select, textarea, button")?.focus();
+    return;
+  }
   input.setAttribute("aria-invalid", "true");
   input.focus();
 }
 
 /** Take back the error of the field `input`, if it has one. */
 export function clearFieldError(input) {
+  // A box of a group speaks for its group: the group's error is taken back with it.
+  const owner = input && input.closest ? input.closest("fieldset[id]") : null;
+  if (owner && owner !== input && document.getElementById(`err-${owner.id}`)) clearFieldError(owner);
   const box = input && input.id ? document.getElementById(`err-${input.id}`) : null;
   if (!box || box.hidden) return;
   unsay(box);

@@ -5,7 +5,7 @@
 // What the server rendered carries its key in data-i18n (data-i18n-n: a count; data-i18n-attr:
 // "attribute=key"). What the scripts write goes through say() and sayAttr(), which remember the
 // key and the values, so a switch re-renders those too, in the new language.
-import { formatSize as sizeIn, formatTime as timeIn, formatTimes as timesIn, parts, pick } from "./catalog.js";
+import { formatRelative as relativeIn, formatSize as sizeIn, formatTime as timeIn, formatTimes as timesIn, parts, pick } from "./catalog.js";
 
 const COOKIE = "burnlink_lang";
 const COOKIE_MAX_AGE = 365 * 24 * 3600;
@@ -23,13 +23,15 @@ export const formatSize = (bytes) => sizeIn(state.lang, bytes);
 
 /**
  * The value of one variable as text. A variable may be plain (string, number) or say how to
- * render it in the current language: {key} another string, {time} an ISO instant, {times} a
- * list of them, {bytes} a size, {exact} a value shown as it is (a file name: never translated).
+ * render it in the current language: {key} another string, {time} an ISO instant, {ago} the
+ * same counted from now ("3 minutes ago", "in 2 hours"), {times} a list of instants, {bytes} a
+ * size, {exact} a value shown as it is (a file name: never translated).
  */
 function valueOf(value) {
   if (value === null || typeof value !== "object") return String(value ?? "");
   if ("key" in value) return t(value.key, value.vars);
   if ("time" in value) return formatTime(value.time);
+  if ("ago" in value) return relativeIn(state.lang, value.ago);
   if ("times" in value) return timesIn(state.lang, value.times);
   if ("bytes" in value) return formatSize(value.bytes);
   if ("exact" in value) return String(value.exact);

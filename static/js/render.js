@@ -3,7 +3,7 @@
 // Every value is exact: marked translate="no" (and notranslate) so a browser's page translation
 // leaves it alone, and set left to right (dir="ltr") even in a right-to-left page; free text
 // (the text secret, a note, a file name) finds its own direction (dir="auto").
-import { awsConfig, malformedAwsFields, safeFileName } from "./kinds.js";
+import { awsConfig, malformedAwsFields, parseExpiration, safeFileName } from "./kinds.js";
 import * as protocol from "./protocol.js";
 import { $, copyButton, el, has, say } from "./ui.js";
 
@@ -78,12 +78,27 @@ function renderFields(body, fields) {
   body.append(list);
 }
 
-function renderAws(body, fields) {
-  const config = awsConfig(fields);
+/** When temporary credentials stop working, absolute and counted from now, before anything else. */
+function renderExpiry(body, fields) {
+  const when = parseExpiration(fields.expiration);
+  if (!when) return;
+  const iso = when.toISOString();
+  const line = el("p", { className: "notice-line", attrs: { id: "aws-expiry" } });
+  const past = when.getTime() <= Date.now();
+  say(line, past ? "aws_session_expired" : "aws_session_expires", { time: { time: iso }, ago: { ago: iso } });
+  if (past) line.classList.add("expired");
+  body.prepend(line);
+}
+
+function renderAws(body, fields, kind) {
+  if (kind === "aws-session") renderExpiry(body, fields);
+  const config = awsConfig(fields, kind);
   if (config) {
     body.append(block("aws_exports", null, config.exports, "copy_exports"));
     body.append(block(null, "~/.aws/credentials", config.credentials, "copy_credentials"));
-  } else if (malformedAwsFields(fields).length) {
+    // The JSON document a credential_process command prints, for a profile that runs one.
+    if (kind === "aws-session") body.append(block(null, "credential_process", config.credentialProcess, "copy_credential_process"));
+  } else if (malformedAwsFields(fields).length || kind === "aws-session") {
     // Before the values, so it is read first: these are not what they claim to be.
     const warning = el("p", { className: "warn", attrs: { id: "aws-warning" } });
     say(warning, "aws_malformed");
@@ -112,7 +127,7 @@ export function render(payload) {
   }
   const fields = payload.fields || {};
   renderFields(body, fields);
-  if (payload.kind === "aws-access-key") renderAws(body, fields);
+  if (payload.kind === "aws-access-key" || payload.kind === "aws-session") renderAws(body, fields, payload.kind);
   const files = payload.files || [];
   for (const file of files) renderFile(body, file);
   const copyable = "text" in payload || Object.keys(fields).length > 0;

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import requests
 from babel import Locale
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, Request, Route, expect
 
 from app.core import payload as payloads
 from app.core import protocol as p
@@ -128,3 +130,68 @@ def overflowing(page: Page) -> list[str]:
         'label, button, .button, legend, summary, h1, h2, .langs a, select, .kinds label')]
         .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
         .map(e => `${e.tagName.toLowerCase()}#${e.id || e.className}: ${e.scrollWidth} > ${e.clientWidth}`)""")
+
+
+# --- receipts, temporary credentials, users CSV --------------------------------------------------
+
+RECEIPT = "**/api/v1/secrets/*/receipt"
+# A receipt with every kind of event line and delivery state; nothing in it can change any more.
+ENDED_RECEIPT = {
+    "state": "burned", "views_left": 0, "viewed_at": [], "expires_at": "2026-03-02T10:00:00Z",
+    "events": [
+        {"type": "secret.created", "at": "2026-03-01T10:00:00Z"},
+        {"type": "secret.opened", "at": "2026-03-01T10:05:00Z", "client": {"network": "203.0.113.0/24", "agent": "a bot"}},
+        {"type": "secret.wrong_code", "at": "2026-03-01T10:06:00Z", "attempts_left": 4},
+        {"type": "secret.burned", "at": "2026-03-01T10:07:00Z"},
+    ],
+    "deliveries": [
+        {"type": "webhook", "state": "delivered", "attempts": 2, "last_status": "204"},
+        {"type": "slack", "state": "failed", "attempts": 7, "last_status": "timeout"},
+        {"type": "email", "state": "failed", "attempts": 3, "last_status": "smtp 550 no such user"},
+    ],
+}
+
+
+def fake_receipt(page: Page, body: dict[str, Any]) -> list[float]:
+    """Answer every receipt read of ``page`` with ``body``; returns the times of the reads."""
+    reads: list[float] = []
+
+    def answer(route: Route) -> None:
+        reads.append(time.monotonic())
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route(RECEIPT, answer)
+    return reads
+
+
+STS_KEY_ID = "ASIAY34FZKBOKMUTVV7A"
+STS_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+STS_TOKEN = "IQoJb3JpZ2luX2VjEHcaCXVzLWVhc3QtMSJHMEUCIQD" + "x" * 300 + "+/=="
+STS_ROLE = "arn:aws:sts::123456789012:assumed-role/deploy/ci-session"
+
+
+def iso_in(delta: timedelta) -> str:
+    """Now plus ``delta``, as AWS prints an expiration."""
+    return (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sts_json(expiration: str) -> str:
+    """What ``aws sts assume-role`` prints."""
+    return json.dumps({"Credentials": {"AccessKeyId": STS_KEY_ID, "SecretAccessKey": STS_SECRET_KEY, "SessionToken": STS_TOKEN,
+                                       "Expiration": expiration},
+                       "AssumedRoleUser": {"AssumedRoleId": "AROA3XFRBF23:ci-session", "Arn": STS_ROLE}}, indent=4)
+
+
+CONSOLE_URL = "https://123456789012.signin.aws.amazon.com/console"
+USERS_HEADER = "User name,Password,Access key ID,Secret access key,Console login link\r\n"
+# The console's users CSV: three good rows (key and sign-in, key, sign-in) and two bad ones.
+USERS_CSV = (USERS_HEADER
+             + f"alice,Temp#Pass-2026!,AKIAIOSFODNN7EXAMPLE,{STS_SECRET_KEY},{CONSOLE_URL}\r\n"
+             + f"bob,,AKIAIOSFODNN7EXAMPLE,{STS_SECRET_KEY},\r\n"
+             + f"carol,Pw-1,,,{CONSOLE_URL}\r\n"
+             + "dave,Pw-2,,,\r\n"
+             + "frank_with_a_rather_long_iam_user_name_for_the_platform_team,,AKIAIOSFODNN7EXAMPLE,,\r\n")
+
+
+def users_file(text: str = USERS_CSV, name: str = "new-users.csv") -> dict[str, Any]:
+    return {"name": name, "mimeType": "text/csv", "buffer": text.encode()}

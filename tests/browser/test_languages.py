@@ -4,12 +4,26 @@ wider than its box; the switch in place that keeps a key and a result; the switc
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.pagehelp import LANGUAGES, catalog, create, overflowing, page_width, said, serious_axe
+from tests.browser.pagehelp import (
+    ENDED_RECEIPT,
+    LANGUAGES,
+    catalog,
+    create,
+    fake_receipt,
+    iso_in,
+    overflowing,
+    page_width,
+    said,
+    serious_axe,
+    sts_json,
+    users_file,
+)
 
 PHONE = {"width": 390, "height": 844}
 
@@ -61,6 +75,39 @@ def test_create_and_reveal_in_each_language(new_page, live_server, shots: Path, 
     expect(reader.locator("#secret-status")).to_have_text(said(lang, "revealed_views_left", n=2))
     check_layout(reader, f"{lang} revealed")
     reader.screenshot(path=str(shots / f"lang-{lang}-revealed.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_notifications_sessions_bulk_and_activity_in_each_language(new_page, live_server, shots: Path, lang: str) -> None:
+    options = {"locale": lang, "viewport": PHONE, "bypass_csp": True}
+    page = new_page(**options)
+    page.goto(live_server.url + "/")
+    page.fill("#text", "x")
+    page.click("#notify summary")
+    page.click("#notify-add")
+    page.fill("#notify-0-url", "http://not-https.example")
+    page.locator("#notify-0 .notify-generate").click()
+    page.click("#submit")
+    expect(page.locator("#err-notify-0-url")).to_have_text(said(lang, "err_notify_url"))
+    expect(page.locator("#notify-0-secret-note")).to_have_text(said(lang, "notify_secret_note"))
+    check_layout(page, f"{lang} notifications")
+    page.locator("input[name=kind][value='aws-session']").check()
+    page.fill("#sess-paste", sts_json(iso_in(timedelta(hours=2))))
+    expect(page.locator("#sess-paste-status")).to_have_text(said(lang, "session_filled_sts"))
+    expect(page.locator("#ttl-note")).to_be_visible()
+    check_layout(page, f"{lang} temporary credentials")
+    page.locator("input[name=kind][value='bulk']").check()
+    page.set_input_files("#bulk-file", files=[users_file()])
+    expect(page.locator("#bulk-status")).to_have_text(said(lang, "bulk_summary", n=5, ready=3, bad=2))
+    check_layout(page, f"{lang} bulk")
+    page.screenshot(path=str(shots / f"lang-{lang}-bulk.png"), full_page=True)
+    creator = new_page(**options)
+    fake_receipt(creator, ENDED_RECEIPT)
+    create(creator, live_server, fill={"#text": "x"})
+    expect(creator.locator("#events li").nth(2)).to_contain_text(said(lang, "event_wrong_code", n=4))
+    expect(creator.locator("#activity-title")).to_have_text(said(lang, "activity_title"))
+    check_layout(creator, f"{lang} activity")
+    creator.screenshot(path=str(shots / f"lang-{lang}-activity.png"), full_page=True)
 
 
 def switch(page: Page, lang: str) -> None:

@@ -18,6 +18,9 @@ KINDS = {
     "aws-access-key": payloads.make_payload("aws-access-key", fields={
         "access_key_id": KEY_ID, "secret_access_key": SECRET_KEY, "region": "eu-west-1",
         "session_token": "FwoGZXIvYXdzEXAMPLETOKEN", "note": "for the deploy bot"}),
+    "aws-session": payloads.make_payload("aws-session", fields={
+        "access_key_id": "ASIAY34FZKBOKMUTVV7A", "secret_access_key": SECRET_KEY, "session_token": "IQoJb3JpZ2luEXAMPLE+/==",
+        "expiration": "2099-11-24T08:00:00Z", "note": "arn:aws:sts::123456789012:assumed-role/deploy/ci"}),
     "console-login": payloads.make_payload("console-login", fields={
         "sign_in_url": "https://123456789012.signin.aws.amazon.com/console", "username": "deploy-admin",
         "password": "Temp#Pass-2026!", "note": "rotate after first use"}),
@@ -67,7 +70,7 @@ def test_every_revealed_value_is_kept_from_translation(new_page, live_server, ki
         name = page.locator("a.download bdi")
         expect(name).to_have_text(FILE_NAME)
         expect(name).to_have_attribute("translate", "no")
-    if kind == "aws-access-key":
+    if kind in ("aws-access-key", "aws-session"):
         for block in page.locator("#secret-body pre").all():
             assert block.get_attribute("translate") == "no" and block.get_attribute("dir") == "ltr"
         expect(page.locator("h2", has_text="~/.aws/credentials")).to_have_attribute("translate", "no")
@@ -81,7 +84,9 @@ def test_the_link_the_code_and_the_file_name_are_kept_from_translation(new_page,
     assert_guarded(page, [FILE_NAME])
     create(page, live_server, "file", file={"name": FILE_NAME, "mimeType": "text/csv", "buffer": b"a,b\n"})
     for selector in ("#result-link", "#result-code", "#qr", "#code", "#access_key_id", "#secret_access_key",
-                     "#sign_in_url", "#username", "#password", "#text"):
+                     "#sign_in_url", "#username", "#password", "#text", "#sess_access_key_id", "#sess_secret_access_key",
+                     "#sess_session_token", "#sess_expiration", "#sess-paste", "#notify-0-url", "#notify-0-secret",
+                     "#notify-0-slack", "#notify-0-to", "#bulk-file-name"):
         node = page.locator(selector)
         assert node.get_attribute("translate") == "no", selector
         assert "notranslate" in (node.get_attribute("class") or ""), selector

@@ -91,3 +91,16 @@ test("sizes, dates and lists in the reader's language", () => {
   assert.match(catalog.formatTimes("en", [when, when, when]), /, .* and /);
   assert.match(catalog.formatTimes("de", [when, when]), / und /);
 });
+
+test("relative times in the reader's language, in the largest unit that fits", () => {
+  const now = Date.parse("2026-03-04T05:06:00Z");
+  const ago = (seconds, lang = "en") => catalog.formatRelative(lang, new Date(now + seconds * 1000).toISOString(), now);
+  assert.equal(ago(0), "now");
+  assert.equal(ago(-30), "30 seconds ago");
+  assert.equal(ago(-3 * 60), "3 minutes ago");
+  assert.equal(ago(2 * 3600), "in 2 hours");
+  assert.equal(ago(-86400), "yesterday");
+  assert.equal(ago(-3 * 86400), "3 days ago");
+  assert.equal(ago(-3 * 60, "de"), "vor 3 Minuten");
+  assert.equal(ago(-3 * 60, "ja"), new Intl.RelativeTimeFormat("ja", { numeric: "auto" }).format(-3, "minute"));
+});

@@ -8,7 +8,8 @@ const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
 test("exports exactly the interface the pages use", () => {
   assert.deepEqual(Object.keys(kinds).sort(),
-    ["AWS_SHAPES", "awsConfig", "awsFieldOk", "csvRows", "malformedAwsFields", "parseAwsCredentials", "safeFileName"]);
+    ["AWS_SHAPES", "awsConfig", "awsFieldOk", "csvRecords", "csvRows", "malformedAwsFields", "parseAwsCredentials",
+      "parseExpiration", "safeFileName"]);
 });
 
 test("the shapes accept real AWS values", () => {
@@ -48,6 +49,7 @@ test("awsConfig builds the exports and the credentials block from good fields", 
   assert.deepEqual(kinds.awsConfig({ access_key_id: ID, secret_access_key: SECRET, region: "eu-west-1", note: "it's\nfine" }), {
     exports: `export AWS_ACCESS_KEY_ID='${ID}'\nexport AWS_SECRET_ACCESS_KEY='${SECRET}'\nexport AWS_DEFAULT_REGION='eu-west-1'`,
     credentials: `[default]\naws_access_key_id = ${ID}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1`,
+    credentialProcess: `{"Version": 1, "AccessKeyId": "${ID}", "SecretAccessKey": "${SECRET}"}`,
   });
   const withToken = kinds.awsConfig({ access_key_id: ID, secret_access_key: SECRET, session_token: "Zm9v+/==" });
   assert.match(withToken.exports, /^export AWS_SESSION_TOKEN='Zm9v\+\/=='$/m);
@@ -114,4 +116,63 @@ test("safeFileName removes bidi, format and control characters, and any path", (
   assert.equal(kinds.safeFileName("résumé 2026 ✓.pdf"), "résumé 2026 ✓.pdf");
   for (const empty of ["", "\u202E", "dir/", "..", ".", " ", undefined, null]) assert.equal(kinds.safeFileName(empty), "secret.bin");
   assert.equal(kinds.safeFileName("", "x.bin"), "x.bin");
+});
+
+test("an expiration is AWS's ISO 8601 of a real date, read as Python's datetime reads it", () => {
+  const when = (text) => kinds.parseExpiration(text)?.toISOString() ?? null;
+  assert.equal(when("2026-11-24T08:00:00Z"), "2026-11-24T08:00:00.000Z");
+  assert.equal(when("2026-11-24T08:00:00+00:00"), "2026-11-24T08:00:00.000Z");
+  assert.equal(when("2026-11-24T08:00:00.123456-05:30"), "2026-11-24T13:30:00.123Z");
+  assert.equal(when("2028-02-29T00:00:00Z"), "2028-02-29T00:00:00.000Z");
+  assert.equal(when("0001-01-01T00:00:00Z"), "0001-01-01T00:00:00.000Z");
+  assert.equal(when("2026-11-24T08:00:00+00:60"), "2026-11-24T07:00:00.000Z"); // Python takes it too
+  for (const bad of ["2026-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z",
+    "2026-11-24T24:00:00Z", "2026-11-24T08:60:00Z", "2026-11-24T08:00:60Z", "2026-11-24T08:00:00+24:00",
+    "2026-11-24T08:00:00+23:99", "0000-01-01T00:00:00Z", "2026-11-24T08:00:00Z\n", "2026-11-24 08:00:00Z",
+    "2026-11-24T08:00:00.1234567Z", "2026-11-24T08:00:00", "", null, 1795507200]) {
+    assert.equal(when(bad), null, JSON.stringify(bad));
+    if (typeof bad === "string") assert.equal(kinds.awsFieldOk("expiration", bad), false, bad);
+  }
+});
+
+test("awsConfig for an aws-session needs its token and builds the credential_process document", () => {
+  const fields = { access_key_id: "ASIAY34FZKBOKMUTVV7A", secret_access_key: SECRET, session_token: "IQoJb3Jp+/==",
+    expiration: "2026-11-24T08:00:00Z", region: "eu-west-1", note: "arn:aws:sts::123456789012:assumed-role/deploy/s" };
+  const config = kinds.awsConfig(fields, "aws-session");
+  assert.equal(config.exports, "export AWS_ACCESS_KEY_ID='ASIAY34FZKBOKMUTVV7A'\n"
+    + `export AWS_SECRET_ACCESS_KEY='${SECRET}'\nexport AWS_SESSION_TOKEN='IQoJb3Jp+/=='\nexport AWS_DEFAULT_REGION='eu-west-1'`);
+  assert.equal(config.credentials, "[default]\naws_access_key_id = ASIAY34FZKBOKMUTVV7A\n"
+    + `aws_secret_access_key = ${SECRET}\naws_session_token = IQoJb3Jp+/==\nregion = eu-west-1`);
+  // As app/core/kinds.py's credential_process_json prints it (json.dumps: ", " and ": ").
+  assert.equal(config.credentialProcess, '{"Version": 1, "AccessKeyId": "ASIAY34FZKBOKMUTVV7A", '
+    + `"SecretAccessKey": "${SECRET}", "SessionToken": "IQoJb3Jp+/==", "Expiration": "2026-11-24T08:00:00Z"}`);
+  assert.deepEqual(JSON.parse(config.credentialProcess), { Version: 1, AccessKeyId: "ASIAY34FZKBOKMUTVV7A", SecretAccessKey: SECRET,
+    SessionToken: "IQoJb3Jp+/==", Expiration: "2026-11-24T08:00:00Z" });
+  const { session_token: _token, ...withoutToken } = fields;
+  assert.equal(kinds.awsConfig(withoutToken, "aws-session"), null);
+  assert.notEqual(kinds.awsConfig(withoutToken, "aws-access-key"), null);
+  for (const [name, value] of [["expiration", "2026-11-24T08:00:00Z\n[evil]"], ["expiration", "2026-02-30T00:00:00Z"],
+    ["session_token", "abc\ndef"], ["access_key_id", "ASIA Y34"]]) {
+    assert.equal(kinds.awsConfig({ ...fields, [name]: value }, "aws-session"), null, `${name}: ${value}`);
+  }
+});
+
+test("csvRecords numbers each record by the line it ends on, as Python's csv reader does", () => {
+  const text = 'h1,h2\r\na,b\n\n"multi\nline",c\rlast,"q""uote"';
+  assert.deepEqual(kinds.csvRecords(text), [
+    { line: 1, cells: ["h1", "h2"] }, { line: 2, cells: ["a", "b"] }, { line: 3, cells: [] },
+    { line: 5, cells: ["multi\nline", "c"] }, { line: 6, cells: ["last", 'q"uote'] }]);
+  // A quote inside a plain cell is a character, as Python reads it (not the start of a quoted cell).
+  assert.deepEqual(kinds.csvRecords('ab"c,d\n"x"y,z\n'), [{ line: 1, cells: ['ab"c', "d"] }, { line: 2, cells: ["xy", "z"] }]);
+  assert.deepEqual(kinds.csvRecords("a,\n,"), [{ line: 1, cells: ["a", ""] }, { line: 2, cells: ["", ""] }]);
+});
+
+test("the shapes are app/core/kinds.py's, pattern for pattern", async () => {
+  const { readFileSync } = await import("node:fs");
+  const python = readFileSync(new URL("../../app/core/kinds.py", import.meta.url), "utf8");
+  const pattern = (name) => new RegExp(`^${name}_PATTERN = r"([^"]+)"`, "m").exec(python)[1];
+  const names = { access_key_id: "AWS_ACCESS_KEY_ID", secret_access_key: "AWS_SECRET_ACCESS_KEY", region: "AWS_REGION",
+    session_token: "AWS_SESSION_TOKEN", expiration: "AWS_EXPIRATION" };
+  assert.deepEqual(Object.keys(kinds.AWS_SHAPES).sort(), Object.keys(names).sort());
+  for (const [ours, theirs] of Object.entries(names)) assert.equal(kinds.AWS_SHAPES[ours].source, pattern(theirs), ours);
 });
