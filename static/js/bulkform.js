@@ -7,7 +7,7 @@ import { OUTPUTS, outputCsv, outputName, readUsersCsv } from "./bulk.js";
 import { FieldError, clearFieldError, showFieldError } from "./fields.js";
 import { safeFileName } from "./kinds.js";
 import * as protocol from "./protocol.js";
-import { $, api, el, say, show, t, unsay } from "./ui.js";
+import { $, api, dropZone, el, say, show, t, unsay } from "./ui.js";
 
 let current = null; // {name, digest, rows} of the file on screen
 const made = new Map(); // user -> {user, link, code, id, token}: this page's memory only
@@ -175,20 +175,7 @@ export function initBulkForm() {
     if (!(err instanceof FieldError)) throw err;
     showFieldError(err.field, err.key, err.vars);
   }));
-  const drop = $("#bulk-drop");
-  drop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    drop.classList.add("over");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("over");
-    if (e.dataTransfer.files.length) {
-      input.files = e.dataTransfer.files;
-      input.dispatchEvent(new Event("change", { bubbles: true }));
-    }
-  });
+  dropZone($("#bulk-drop"), input);
   for (const which of Object.keys(OUTPUTS)) {
     $(`#bulk-${which}`).addEventListener("click", () => {
       downloaded.add(which);

@@ -9,7 +9,7 @@ import * as protocol from "./protocol.js";
 import { initResult, showResult } from "./result.js";
 import { Sentence, sentenceOf } from "./sentences.js";
 import { initSessionTtl, ttlSeconds } from "./sessionttl.js";
-import { $, api, formatSize, hasWebCrypto, say, show, unsay } from "./ui.js";
+import { $, api, dropZone, formatSize, hasWebCrypto, say, show, unsay } from "./ui.js";
 
 const form = $("#create-form");
 const section = $("#create");
@@ -223,20 +223,7 @@ function init() {
     const file = $("#file").files[0];
     $("#file-name").textContent = file ? `${safeFileName(file.name)} (${formatSize(file.size)})` : "";
   });
-  const drop = $("#drop");
-  drop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    drop.classList.add("over");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("over");
-    if (e.dataTransfer.files.length) {
-      $("#file").files = e.dataTransfer.files;
-      $("#file").dispatchEvent(new Event("change", { bubbles: true }));
-    }
-  });
+  dropZone($("#drop"), $("#file"));
   // Whatever the creator changes in a field takes back that field's error.
   form.addEventListener("input", (e) => clearFieldError(e.target));
   form.addEventListener("change", (e) => clearFieldError(e.target));

@@ -66,6 +66,23 @@ export async function api(method, path, { json, headers = {} } = {}) {
 }
 
 /** True where the page can encrypt: WebCrypto exists only in secure contexts. */
+/** Let files be dropped on `drop` as if they were chosen in the file `input` (which fires "change"). */
+export function dropZone(drop, input) {
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    if (e.dataTransfer.files.length) {
+      input.files = e.dataTransfer.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+}
+
 export function hasWebCrypto() {
   return Boolean(globalThis.isSecureContext && globalThis.crypto && globalThis.crypto.subtle);
 }

@@ -110,6 +110,16 @@ I18N = Path(__file__).resolve().parents[2] / "static" / "i18n"
 LANGUAGES = ("de", "fr", "es", "pt-BR", "ja", "zh-Hans", "pl", "ar")
 
 
+def view_problems(page: Page, check: str) -> list[str]:
+    """What is wrong with the view by one measure: ``axe`` (serious findings), ``csp`` (violations) or the width."""
+    if check == "axe":
+        return serious_axe(page)
+    if check == "csp":
+        return page.evaluate("window.__csp")
+    scroll, viewport = page_width(page)
+    return [] if scroll <= viewport else [f"{scroll} > {viewport}"]
+
+
 def catalog(lang: str) -> dict[str, Any]:
     """The browser's catalog of one language (static/i18n/<lang>.json)."""
     return json.loads((I18N / f"{lang}.json").read_text(encoding="utf-8"))

@@ -21,11 +21,10 @@ from tests.browser.pagehelp import (
     STS_TOKEN,
     Recorder,
     iso_in,
-    page_width,
     reveal,
     seal_via_api,
-    serious_axe,
     sts_json,
+    view_problems,
 )
 
 KEY_ID, SECRET_KEY, TOKEN, ROLE = STS_KEY_ID, STS_SECRET_KEY, STS_TOKEN, STS_ROLE
@@ -172,13 +171,7 @@ def test_sessions_are_accessible_within_the_csp_and_fit_a_phone(new_page, live_s
     found: dict[str, object] = {}
 
     def look(page: Page, name: str) -> None:
-        if check == "axe":
-            found[name] = serious_axe(page)
-        elif check == "csp":
-            found[name] = page.evaluate("window.__csp")
-        else:
-            scroll, viewport = page_width(page)
-            found[name] = [] if scroll <= viewport else [f"{scroll} > {viewport}"]
+        found[name] = view_problems(page, check)
 
     form = new_page(**options)
     form.add_init_script(CSP_PROBE)
