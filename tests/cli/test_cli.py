@@ -18,8 +18,6 @@ from app.core import protocol as p
 from tests.support import ROOT, GunicornProcess
 from tests.support.cli import Wire, run, run_bytes, send_json
 
-__all__ = ["run", "send_json"]  # the browser interop tests use these two
-
 AWS = ROOT / "tests" / "cli" / "bin" / "aws"
 
 
