@@ -1,6 +1,6 @@
 """`make bench`: burnlink against snappass and a framework-free ceiling, plus memory and browser crypto.
 
-Usage: python bench/run.py [--seconds 5] [--rounds 9] [--quiet-wait 30] [--skip-browser] [--profile]
+Usage: python bench/run.py [--seconds 5] [--rounds 9] [--quiet-wait 30] [--skip-browser] [--profile] [--notify]
 
 Everything runs on this machine, on loopback: a private redis-server (free port, no persistence,
 noeviction), each target under gunicorn with the same 2 workers x 4 threads (gthread) against
@@ -14,6 +14,9 @@ from PyPI in bench/.venv-snappass (made here with ``python -m venv`` + pip, neve
 the ceiling (bench/ceiling.py). ``snappass-post`` is snappass with its reveal counted as the
 POST alone, reported for comparison only.
 
+``--notify`` adds bench/notify.py's measurement: burnlink with a running ``burnlink worker``, the
+audit trail off and on, with and without a webhook target on every secret.
+
 Results: bench/results/<time>.json and .png (git-ignored); the plot is copied to docs/bench.png.
 """
 
@@ -22,9 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import resource
-import secrets
 import shutil
 import subprocess
 import sys
@@ -32,196 +32,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# bench/ is on sys.path as this script's directory; harness puts the repository there too.
+import notify
+from harness import RESULTS, ROOT, THREADS, WORKERS, Server, ensure_snappass, load, machine, summarise, wait_for_quiet
 
-import requests  # noqa: E402
+from tests.support import RedisProcess
 
-from tests.support import RedisProcess, free_port, wait_for  # noqa: E402
-
-BENCH = ROOT / "bench"
-RESULTS = BENCH / "results"
-SNAPPASS_VENV = BENCH / ".venv-snappass"
-WORKERS, THREADS = 2, 4
 TARGETS = ("burnlink", "snappass", "snappass-post", "ceiling")
 COLOURS = {"burnlink": "#b4361b", "snappass": "#7a8699", "snappass-post": "#b9c1cc", "ceiling": "#3b6ea5"}
-TICKS = os.sysconf("SC_CLK_TCK")
-QUIET_CORES = 0.3  # "quiet": everything else on the machine together uses less than this many cores
-CLEAN_CORES = 0.25  # a round is "clean" when other processes used less than this during it
-
-
-# --- the machine ---------------------------------------------------------------------------
-
-
-def busy_seconds() -> float:
-    """CPU seconds spent by the whole machine (all cores) since boot, from /proc/stat."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    return (sum(fields) - fields[3] - fields[4]) / TICKS
-
-
-def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of one process."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def children_cpu() -> float:
-    """CPU seconds of every finished child of this process (the load generators and theirs)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def wait_for_quiet(limit: float) -> dict[str, float]:
-    """Wait (at most ``limit`` s) until the rest of the machine is nearly idle, so rounds compare like with like."""
-    started = time.monotonic()
-    while True:
-        before = busy_seconds()
-        time.sleep(1.0)
-        cores = busy_seconds() - before
-        if cores < QUIET_CORES or time.monotonic() - started >= limit:
-            return {"waited_s": round(time.monotonic() - started, 1), "busy_cores_before": round(cores, 2)}
-
-
-def machine() -> dict[str, Any]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0")
-    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()[2]
-    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return {"nproc": int(nproc), "cpu": cpu, "memory_gib": round(int(mem) / 1024 / 1024, 1), "kernel": platform.release(),
-            "python": platform.python_version(), "redis": redis_version.removeprefix("v="), "snappass": snappass_version(),
-            "workers": WORKERS, "threads": THREADS, "load_average_at_start": os.getloadavg()}
-
-
-# --- the targets ---------------------------------------------------------------------------
-
-
-def ensure_snappass() -> Path:
-    """snappass (and gunicorn) from PyPI in their own virtual environment; its gunicorn."""
-    gunicorn = SNAPPASS_VENV / "bin" / "gunicorn"
-    if not gunicorn.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(SNAPPASS_VENV)], check=True)
-        subprocess.run([str(SNAPPASS_VENV / "bin" / "pip"), "install", "-q", "snappass", "gunicorn"], check=True)
-    return gunicorn
-
-
-def snappass_version() -> str:
-    out = subprocess.run([str(SNAPPASS_VENV / "bin" / "python"), "-c",
-                          "import importlib.metadata as m; print(m.version('snappass'))"], capture_output=True, text=True)
-    return out.stdout.strip()
-
-
-class Server:
-    """One target under gunicorn on a free loopback port."""
-
-    def __init__(self, target: str, redis_port: int) -> None:
-        self.target = target
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        redis_url = f"redis://127.0.0.1:{redis_port}/0"
-        env = dict(os.environ)
-        common = ["-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS), "-b", f"127.0.0.1:{self.port}",
-                  "--no-control-socket", "--log-level", "warning"]
-        if target == "burnlink":
-            # The production settings file; only the address and the Redis are the bench's.
-            env.update({"REDIS_URL": redis_url, "SECRET_KEY": secrets.token_urlsafe(32), "BURNLINK_ENV": "production",
-                        "BASE_URL": self.url,
-                        "BURNLINK_RATE_LIMITS": "0", "BURNLINK_BIND": f"127.0.0.1:{self.port}",
-                        "WEB_CONCURRENCY": str(WORKERS), "BURNLINK_THREADS": str(THREADS)})
-            command = [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
-            cwd = ROOT
-        elif target.startswith("snappass"):
-            env.pop("REDIS_URL", None)  # snappass would prefer it; use the variables its docs name
-            env.update({"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "NO_SSL": "True",
-                        "SECRET_KEY": secrets.token_urlsafe(32)})
-            command = [str(ensure_snappass()), *common, "snappass.main:app"]
-            cwd = BENCH
-        else:
-            env["REDIS_URL"] = redis_url
-            command = [str(Path(sys.executable).with_name("gunicorn")), *common, "ceiling:app"]
-            cwd = BENCH
-        self.log = RESULTS / f"server-{target}.log"
-        with self.log.open("wb") as log:
-            self.proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
-        probe = self.url + ("/healthz" if target == "burnlink" else "/")
-        try:
-            wait_for(lambda: requests.get(probe, timeout=1).status_code < 500, timeout=30, what=f"{target} to start")
-        except TimeoutError:
-            self.stop()
-            raise RuntimeError(f"{target} did not start:\n{self.log.read_text(errors='replace')[-2000:]}") from None
-
-    def workers(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
-        return [int(pid) for pid in out.split()]
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU of the workers, from /proc."""
-        return sum(process_cpu(pid) for pid in self.workers())
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-
-
-# --- throughput and latency ----------------------------------------------------------------
-
-
-def load(server: Server, seconds: float, redis_pid: int | None = None) -> dict[str, Any]:
-    """Run bench/load.py against ``server``; add the CPU per cycle of each party and what else ran meanwhile."""
-    before = server.cpu_seconds(), children_cpu(), busy_seconds(), process_cpu(redis_pid) if redis_pid else 0.0
-    started = time.monotonic()
-    out = subprocess.run([sys.executable, str(BENCH / "load.py"), server.target, server.url, "--seconds", str(seconds)],
-                         capture_output=True, text=True, check=True, timeout=seconds + 120)
-    wall = time.monotonic() - started
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    server_cpu = server.cpu_seconds() - before[0]
-    loadgen_cpu = children_cpu() - before[1]
-    redis_cpu = (process_cpu(redis_pid) - before[3]) if redis_pid else 0.0
-    if result["cycles"]:
-        result["server_cpu_ms_per_cycle"] = round(server_cpu * 1000 / result["cycles"], 3)
-        result["loadgen_cpu_ms_per_cycle"] = round(loadgen_cpu * 1000 / result["cycles"], 3)
-        result["redis_cpu_ms_per_cycle"] = round(redis_cpu * 1000 / result["cycles"], 3)
-    # Cores used by processes that are not part of this benchmark (other jobs on a shared machine).
-    result["foreign_cores"] = round(max(0.0, busy_seconds() - before[2] - server_cpu - loadgen_cpu - redis_cpu) / wall, 2)
-    return result
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else round((ordered[middle - 1] + ordered[middle]) / 2, 3)
-
-
-def summarise(rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    """Each figure as its median over the clean rounds (other jobs used < CLEAN_CORES), or over all
-    rounds when fewer than three were clean; plus the range and how many rounds counted."""
-    clean = [r for r in rounds if r["foreign_cores"] < CLEAN_CORES]
-    used = clean if len(clean) >= 3 else rounds
-    cycles = [r["cycles_per_s"] for r in used]
-
-    def per_cycle(name: str) -> float:
-        return _median([r.get(name) or float("nan") for r in used])
-
-    return {
-        "cycles_per_s": _median(cycles), "cycles_per_s_range": [min(cycles), max(cycles)],
-        "create_ms": {q: _median([r["create_ms"][q] for r in used]) for q in ("p50", "p95", "p99")},
-        "reveal_ms": {q: _median([r["reveal_ms"][q] for r in used]) for q in ("p50", "p95", "p99")},
-        "server_cpu_ms_per_cycle": per_cycle("server_cpu_ms_per_cycle"),
-        "loadgen_cpu_ms_per_cycle": per_cycle("loadgen_cpu_ms_per_cycle"),
-        "redis_cpu_ms_per_cycle": per_cycle("redis_cpu_ms_per_cycle"),
-        "cycles": sum(r["cycles"] for r in rounds), "errors": sum(r["errors"] for r in rounds),
-        "rounds": len(rounds), "rounds_used": len(used), "only_clean_rounds": used is clean,
-        "foreign_cores_median": _median([r["foreign_cores"] for r in rounds]),
-    }
 
 
 def throughput(redis_server: RedisProcess, seconds: float, rounds: int, quiet: float) -> dict[str, Any]:
@@ -416,6 +234,8 @@ def main() -> None:
                         help="before each measurement wait up to this long for other jobs to go quiet")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--profile", action="store_true", help="also record burnlink's workers with py-spy")
+    parser.add_argument("--notify", action="store_true",
+                        help="also measure burnlink with a running worker, the audit trail and a webhook target (bench/notify.py)")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     ensure_snappass()
@@ -430,6 +250,8 @@ def main() -> None:
             result["browser"] = browser(redis_server.port, args.quiet_wait)
         if args.profile:
             result["profile"] = profile(redis_server.port, args.seconds)
+        if args.notify:
+            result["notify"] = notify.measure(redis_server, args.seconds, args.rounds, args.quiet_wait)
     finally:
         redis_server.stop()
     result["wall_seconds"] = round(time.time() - started)
@@ -440,6 +262,8 @@ def main() -> None:
     summary = {"machine": result["machine"], "ratios": result["throughput"]["ratios"], "memory": result["memory"],
                "browser": result.get("browser")}
     print(json.dumps(summary, indent=2))
+    if args.notify:
+        print(notify.table(result["notify"]))
     print(f"wrote {RESULTS / stamp}.json and .png, and docs/bench.png")
 
 
