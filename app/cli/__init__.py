@@ -1,4 +1,4 @@
-"""The ``burnlink`` command: send, get, receipt, burn, bulk, request, respond, inbox, worker, audit, serve.
+"""The ``burnlink`` command: send, get, receipt, burn, list, whoami, bulk, request, respond, inbox, worker, audit, serve.
 
 ``send`` and ``get`` encrypt and decrypt locally with :mod:`app.core`; the
 server sees ciphertext and verifiers only, exactly as with the web page. The

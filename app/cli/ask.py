@@ -24,7 +24,7 @@ from .client import Client, warn_if_plain_http
 from .exits import fail
 from .get import check_show_options, show_options, show_payload
 from .notify import targets as notify_targets
-from .options import max_blob_option, server_option, timeout_option, warn_on_argv
+from .options import api_token_option, max_blob_option, server_option, timeout_option, warn_on_argv
 from .output import check_output_dir
 from .readers import build_payload, read_source, too_large
 from .sources import Stdin, read_link
@@ -53,6 +53,7 @@ def _checked(client: Client, url: Any, fragment: bytes, rid: str, inbox: bool) -
               "they can check that the server did not change it).")
 @click.option("--ttl", default=None, help="How long the request may be answered: 3600, 90m, 1h, 7d (default: the server's).")
 @server_option
+@api_token_option
 @timeout_option
 @click.option("--notify", "notify", multiple=True, metavar="TARGET",
               help="Tell someone what happens to the request: slack:URL, mailto:ADDRESS, a webhook URL, or a JSON "
@@ -61,8 +62,8 @@ def _checked(client: Client, url: Any, fragment: bytes, rid: str, inbox: bool) -
               callback=warn_on_argv("webhook secret", "BURNLINK_WEBHOOK_SECRET"),
               help="The whsec_… secret that signs webhook deliveries (better: BURNLINK_WEBHOOK_SECRET).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout instead of the request link alone.")
-def request(note: str | None, ttl: str | None, server: str, timeout: float, notify: tuple[str, ...],
-            webhook_secret: str | None, as_json: bool) -> None:
+def request(note: str | None, ttl: str | None, server: str, api_token: str | None, timeout: float,
+            notify: tuple[str, ...], webhook_secret: str | None, as_json: bool) -> None:
     """Ask someone for a secret: print a link to send them, and keep the inbox link.
 
     The request link goes to stdout (send it to the person who answers); the inbox link, which
@@ -72,7 +73,7 @@ def request(note: str | None, ttl: str | None, server: str, timeout: float, noti
         fail(f"--note must be at most {MAX_NOTE} characters.")
     seconds = parse_duration(ttl) if ttl is not None else None
     targets = notify_targets(notify, webhook_secret)
-    client = Client(server, timeout=timeout)
+    client = Client(server, timeout=timeout, api_token=api_token)  # with a token, made as its owner
     keys = rq.new_request_keys()
     verifiers = rq.request_verifiers(keys)
     body: dict[str, Any] = {"answer_verifier": b64u_encode(verifiers.answer_verifier),

@@ -26,12 +26,13 @@ import click
 
 from ..core import kinds, protocol
 from ..core import payload as payloads
-from ..core.errors import BurnlinkError
+from ..core.errors import BurnlinkError, ErrorCode
 from ..core.wire import create_body, parse_duration
 from .client import Client, warn_if_plain_http
 from .exits import EXIT_SERVER, exit_code, fail, message
 from .notify import targets as notify_targets
-from .options import server_option, timeout_option, warn_on_argv
+from .options import api_token_option, server_option, timeout_option, warn_on_argv
+from .policy import Policy, with_identity
 from .send import checked_link
 from .terminal import line_safe
 
@@ -40,6 +41,8 @@ COLUMNS = {"user name": "user", "password": "password", "access key id": "access
            "secret access key": "secret_access_key", "console login link": "sign_in_url"}
 IAM_USER_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 HEADERS = {"tokens": ("user", "id", "token"), "codes": ("user", "code"), "links": ("user", "link")}
+# Refusals of who is creating, not of one row: every row after would be refused alike.
+STOPPING = frozenset({ErrorCode.SIGN_IN_REQUIRED, ErrorCode.POLICY_FORBIDDEN, ErrorCode.CSRF_FAILED})
 
 
 class RowError(Exception):
@@ -108,12 +111,18 @@ def row_payload(row: dict[str, str]) -> tuple[str, dict[str, Any]]:
 class Record:
     """The three output files, each line written and fsynced as soon as its secret exists."""
 
-    def __init__(self, directory: Path, stem: str, resume: bool) -> None:
-        self.paths = {name: directory / f"{stem}.{name}.csv" for name in HEADERS}
-        existing = [path for path in self.paths.values() if path.exists() or path.is_symlink()]
+    @staticmethod
+    def refuse_rerun(directory: Path, stem: str, resume: bool) -> dict[str, Path]:
+        """The three paths; refused when they exist and this is not a --resume."""
+        paths = {name: directory / f"{stem}.{name}.csv" for name in HEADERS}
+        existing = [path for path in paths.values() if path.exists() or path.is_symlink()]
         if existing and not resume:
             fail(f"{existing[0]} already exists: this CSV was run before. Nothing was created; --resume makes only the "
-                 f"users {self.paths['links'].name} does not list yet.")
+                 f"users {paths['links'].name} does not list yet.")
+        return paths
+
+    def __init__(self, directory: Path, stem: str, resume: bool) -> None:
+        self.paths = self.refuse_rerun(directory, stem, resume)
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.files: dict[str, TextIO] = {}
         self._open("links")
@@ -196,26 +205,31 @@ class Record:
 @click.option("--resume", is_flag=True, help="Go on after a run that stopped: make only the users the links file "
               "does not list yet, and add them to the three files.")
 @server_option
+@api_token_option
 @timeout_option
 @click.option("--notify", "notify", multiple=True, metavar="TARGET",
               help="Tell someone what happens to each link: slack:URL, mailto:ADDRESS, a webhook URL, or a JSON target.")
 @click.option("--webhook-secret", envvar="BURNLINK_WEBHOOK_SECRET",
               callback=warn_on_argv("webhook secret", "BURNLINK_WEBHOOK_SECRET"),
               help="The whsec_… secret that signs webhook deliveries (better: BURNLINK_WEBHOOK_SECRET).")
-def bulk(users_csv: Path, ttl: str | None, views: int | None, out_dir: Path, resume: bool, server: str, timeout: float,
-         notify: tuple[str, ...], webhook_secret: str | None) -> None:
+def bulk(users_csv: Path, ttl: str | None, views: int | None, out_dir: Path, resume: bool, server: str,
+         api_token: str | None, timeout: float, notify: tuple[str, ...], webhook_secret: str | None) -> None:
     """One secret per row of the console's users CSV, each with its own access code.
 
     Writes USERS.links.csv (user,link), USERS.codes.csv (user,code) and USERS.tokens.csv
     (user,id,token) into --out, mode 0600. A bad row is reported by its line number and the
-    others are still made (exit 1 at the end). Run again, it refuses; --resume goes on.
+    others are still made (exit 1 at the end). Run again, it refuses; --resume goes on. With an
+    API token (BURNLINK_API_TOKEN) each is made as its owner and labelled "IAM user NAME".
     """
     seconds = parse_duration(ttl) if ttl is not None else None
     targets = notify_targets(notify, webhook_secret)
-    client = Client(server, timeout=timeout)
+    client = Client(server, timeout=timeout, api_token=api_token)
     rows = read_rows(users_csv)
-    record = Record(out_dir, users_csv.stem, resume)
+    Record.refuse_rerun(out_dir, users_csv.stem, resume)
     warn_if_plain_http(client.server)
+    policy = Policy.fetch(client)  # once, before any file is written
+    policy.check_mode(client.server)
+    record = Record(out_dir, users_csv.stem, resume)
     made = skipped = failed = 0
     seen: set[str] = set()
     try:
@@ -230,9 +244,11 @@ def bulk(users_csv: Path, ttl: str | None, views: int | None, out_dir: Path, res
                     click.echo(f"{where}: {user}: already in {record.paths['links'].name}; skipped.", err=True)
                     skipped += 1
                     continue
+                policy.check_kind(payload["kind"])
                 code = protocol.generate_code()
                 sealed = payloads.seal_payload(payload, code)
-                created = client.create(create_body(sealed, ttl=seconds, views=views, notify=targets))
+                created = client.create(with_identity(create_body(sealed, ttl=seconds, views=views, notify=targets),
+                                                      payload["kind"], f"IAM user {user}"))
                 link = checked_link(client, created, sealed.key)
                 record.add(user, link, code, str(created["id"]), str(created["manage_token"]))
             except RowError as err:
@@ -240,7 +256,7 @@ def bulk(users_csv: Path, ttl: str | None, views: int | None, out_dir: Path, res
                 failed += 1
                 continue
             except BurnlinkError as err:
-                if exit_code(err) == EXIT_SERVER:  # the next rows would fail alike
+                if exit_code(err) == EXIT_SERVER or err.code in STOPPING:  # the next rows would fail alike
                     raise BurnlinkError(f"{where}: {message(err)} Stopped; the files list every user made so far, and "
                                         "--resume goes on from there.", code=err.code) from None
                 click.echo(f"{where}: {message(err)} Not sent.", err=True)

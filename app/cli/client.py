@@ -11,10 +11,11 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import json
+import re
 import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import click
 
@@ -24,6 +25,7 @@ from .options import DEFAULT_TIMEOUT
 from .terminal import line_safe, one_line
 
 MAX_SERVER_TEXT = 300  # a sentence from a server is one line for a person, not a page
+_POLICY_NAME = re.compile(r"[a-z_]{1,40}")  # a setting's name, as a problem document's ``policy`` member
 
 
 def _server_text(text: str) -> str:
@@ -79,9 +81,11 @@ def is_plain_remote(server: str) -> bool:
 class Client:
     """Talks to one burnlink server."""
 
-    def __init__(self, server: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, server: str, *, timeout: float = DEFAULT_TIMEOUT, api_token: str | None = None) -> None:
         self.server = check_server(server)
         self.timeout = timeout
+        # Sent only by the creator's calls below (creates and "me"), never with a link proof or a manage token.
+        self.api_token = api_token
 
     def _open(self, request: urllib.request.Request) -> tuple[int, bytes]:
         """Send one prepared request; the single place bytes leave this process (tests spy here)."""
@@ -131,7 +135,9 @@ class Client:
             body = {}
         if not isinstance(body, dict):
             body = {}
-        extra = {k: v for k, v in body.items() if k in ("field", "attempts_left")}
+        extra = {k: v for k, v in body.items() if k in ("field", "attempts_left", "limit")}
+        if isinstance(body.get("policy"), str) and _POLICY_NAME.fullmatch(body["policy"]):
+            extra["policy"] = body["policy"]
         detail = _server_text(body["detail"]) if isinstance(body.get("detail"), str) else None
         code = ErrorCode.parse(body.get("code"))
         if code is None:
@@ -146,9 +152,59 @@ class Client:
             raise self._bad_answer()
         return data
 
+    def as_creator(self, method: str, path: str, *, body: Any = None) -> Any:
+        """A call made as the API token's owner (anonymous without one); a refused token is said plainly."""
+        headers = {"Authorization": f"Bearer {self.api_token}"} if self.api_token else {}
+        try:
+            return self.request(method, path, body=body, headers=headers)[1]
+        except BurnlinkError as err:
+            if self.api_token and err.code is ErrorCode.UNAUTHORIZED:
+                raise BurnlinkError(code=ErrorCode.SIGN_IN_REQUIRED, token_refused=True) from None
+            raise
+
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        data = self.request("POST", "/api/v1/secrets", body=body)[1]
+        data = self.as_creator("POST", "/api/v1/secrets", body=body)
         return self._expect(data, "id", "url", "expires_at", "views", "manage_token")
+
+    def policy(self) -> dict[str, Any]:
+        """The server's policy document; ``{}`` from a server that has none (it predates policies).
+
+        It is advice for a clear error before anything is sent: the server enforces its policy
+        whatever a client makes of this answer.
+        """
+        try:
+            data = self.request("GET", "/api/v1/policy")[1]
+        except BurnlinkError as err:
+            if err.code is ErrorCode.NOT_FOUND:
+                return {}
+            raise
+        return self._expect(data)
+
+    # --- the creator's own calls (an API token) ---------------------------------------------------
+
+    def me(self) -> dict[str, Any]:
+        return self._expect(self.as_creator("GET", "/api/v1/me"), "email", "admin", "via")
+
+    def secrets_of(self, creator: str | None = None) -> list[dict[str, Any]]:
+        """The secrets the token's owner made (or, for an admin, ``creator``), newest first."""
+        data = self._expect(self.as_creator("GET", self._made_by(creator)), "secrets")
+        if not isinstance(data["secrets"], list) or not all(isinstance(item, dict) for item in data["secrets"]):
+            raise self._bad_answer()
+        return data["secrets"]
+
+    def burn_all(self, creator: str | None = None) -> int:
+        """Burn every outstanding secret of the token's owner (or of ``creator``); how many were burned."""
+        burned = self._expect(self.as_creator("DELETE", self._made_by(creator)), "burned")["burned"]
+        if not isinstance(burned, int) or isinstance(burned, bool):
+            raise self._bad_answer()
+        return burned
+
+    def burn_mine(self, secret_id: str) -> None:
+        self.as_creator("DELETE", f"/api/v1/me/secrets/{secret_id}")
+
+    @staticmethod
+    def _made_by(creator: str | None) -> str:
+        return "/api/v1/me/secrets" if creator is None else f"/api/v1/creators/{quote(creator, safe='@')}/secrets"
 
     def metadata(self, secret_id: str, link: str) -> dict[str, Any]:
         data = self.request("GET", f"/api/v1/secrets/{secret_id}", headers={LINK_HEADER: link})[1]
@@ -168,7 +224,7 @@ class Client:
     # --- requests (docs/protocol.md §14) -------------------------------------------------------
 
     def create_request(self, body: dict[str, Any]) -> dict[str, Any]:
-        data = self.request("POST", "/api/v1/requests", body=body)[1]
+        data = self.as_creator("POST", "/api/v1/requests", body=body)
         return self._expect(data, "id", "url", "inbox_url", "expires_at", "manage_token")
 
     def set_note(self, rid: str, inbox: str, note: str, mac: str) -> None:

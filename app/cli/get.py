@@ -89,7 +89,9 @@ def get(ctx: click.Context, url: str | None, code: str | None, code_file: Path |
 
     The link comes from LINK, `-` (stdin), BURNLINK_LINK, or a hidden prompt. Text goes to
     stdout exactly as sent, fields as `name: value` lines, a note to stderr; files into -o DIR.
-    With --exec, the exit status is the command's once it has run; before that, burnlink's own (1-4).
+    Who sent it comes first on stderr: a sender this server's sign-in verified, or "Sender not
+    verified" (with --json, the "sender" member, or null).
+    With --exec, the exit status is the command's once it has run; before that, burnlink's own (1-5).
     """
     # Every refusal comes before the one request that spends a view.
     check_show_options(ctx, as_json, form, profile)
@@ -114,6 +116,9 @@ def get(ctx: click.Context, url: str | None, code: str | None, code_file: Path |
     warn_if_plain_http(client.server)
     link_proof = protocol.b64u_encode(protocol.link_proof(link.key))
     meta = client.metadata(link.secret_id, link_proof)
+    sender = sender_of(meta)
+    # Before the code is asked for: the recipient decides whether to trust the link first.
+    click.echo(f"Sent by {sender} (verified by this server's sign-in)" if sender else "Sender not verified", err=True)
     if not meta["has_code"]:
         code = None
     elif code is None:
@@ -133,8 +138,20 @@ def get(ctx: click.Context, url: str | None, code: str | None, code_file: Path |
     if target is not None:
         write_profile(payload, target)
     else:
-        show_payload(payload, output, force, as_json, form, profile)
+        show_payload({**payload, "sender": sender} if as_json else payload, output, force, as_json, form, profile)
     _views_left(revealed)
+
+
+MAX_SENDER = 254  # the longest e-mail address
+
+
+def sender_of(meta: dict[str, Any]) -> str | None:
+    """The verified sender the server names, made safe for one terminal line (``None``: not verified)."""
+    sender = meta.get("sender")
+    if not isinstance(sender, str) or not sender.strip():
+        return None
+    text = terminal.line_safe(terminal.one_line(sender))
+    return text if len(text) <= MAX_SENDER else text[:MAX_SENDER] + "…"
 
 
 def _views_left(revealed: dict) -> None:

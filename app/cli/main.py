@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from .accounts import list_secrets, whoami
 from .ask import inbox, request, respond
 from .audit import audit
 from .bulk import bulk
@@ -35,11 +36,12 @@ def cli() -> None:
     """One-time secret links, encrypted on this machine. See docs/recipes.md.
 
     Exit codes: 0 ok, 1 bad input, 2 not found or already used, 3 wrong access code,
-    4 server unreachable or failing.
+    4 server unreachable or failing, 5 refused by the server's sign-in or policy (sign-in
+    needed, API token refused, or a policy setting, which the message names).
     """
 
 
-for _command in (send, get, receipt, burn, serve, worker, audit, bulk, request, respond, inbox):
+for _command in (send, get, receipt, burn, list_secrets, whoami, serve, worker, audit, bulk, request, respond, inbox):
     cli.add_command(_command)
 
 
@@ -53,7 +55,7 @@ def _silence_stdout() -> None:
 
 
 _ID_ARG = re.compile(r"-[A-Za-z0-9_-]{21}")
-_VALUE_OPTIONS = {"--token", "--server"}
+_VALUE_OPTIONS = {"--token", "--server", "--timeout", "--creator", "--api-token-file"}
 
 
 def protect_ids(argv: list[str]) -> list[str]:

@@ -19,7 +19,8 @@ from .client import Client, warn_if_plain_http
 from .exits import fail
 from .expiry import session_ttl
 from .notify import targets as notify_targets
-from .options import max_blob_option, server_option, timeout_option, warn_on_argv
+from .options import api_token_option, max_blob_option, server_option, timeout_option, warn_on_argv
+from .policy import Policy, check_label, with_identity
 from .readers import build_payload, read_source, too_large
 from .terminal import line_safe
 
@@ -36,8 +37,11 @@ from .terminal import line_safe
 @click.option("--code-value", envvar="BURNLINK_CODE_VALUE", callback=warn_on_argv("access code", "BURNLINK_CODE_VALUE"),
               help="Your own access code (8-64 characters) instead of a generated one (better: BURNLINK_CODE_VALUE).")
 @click.option("--note", help="A note shown with the secret.")
+@click.option("--label", help="A name for the link in your list (`burnlink list`, at most 80 characters); "
+              "seen by you and the audit trail, never by the recipient, and not secret.")
 @click.option("--name", "file_name", help="The file name the recipient gets (default: FILE's own name).")
 @server_option
+@api_token_option
 @timeout_option
 @max_blob_option
 @click.option("--notify", "notify", multiple=True, metavar="TARGET",
@@ -49,12 +53,13 @@ from .terminal import line_safe
 @click.option("--qr", is_flag=True, help="Also print the link as a QR code (on stderr).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout instead of the link alone.")
 def send(source: str | None, kind: str | None, ttl: str | None, views: int | None, code: bool, code_value: str | None,
-         note: str | None, file_name: str | None, server: str, timeout: float, max_blob: int,
-         notify: tuple[str, ...], webhook_secret: str | None, qr: bool, as_json: bool) -> None:
+         note: str | None, label: str | None, file_name: str | None, server: str, api_token: str | None, timeout: float,
+         max_blob: int, notify: tuple[str, ...], webhook_secret: str | None, qr: bool, as_json: bool) -> None:
     """Encrypt FILE (or stdin) here and print a one-time link.
 
     The link (with its key after '#') goes to stdout, so LINK=$(burnlink send …) works; the access
-    code, the expiry and the manage token go to stderr (or all of it as --json).
+    code, the expiry and the manage token go to stderr (or all of it as --json). With an API token
+    (BURNLINK_API_TOKEN) the secret is made as its owner: the recipient sees a verified sender.
     """
     if code_value is not None and not code:
         fail("--code-value and --no-code contradict each other.")
@@ -66,9 +71,10 @@ def send(source: str | None, kind: str | None, ttl: str | None, views: int | Non
         kind = kind or "file"
         if kind != "file":
             fail("--name is for files (--kind file).")
+    label = check_label(label)
     seconds = parse_duration(ttl) if ttl is not None else None
     targets = notify_targets(notify, webhook_secret)
-    client = Client(server, timeout=timeout)
+    client = Client(server, timeout=timeout, api_token=api_token)
     what = read_source(source, max_blob)
     if not what.data:
         fail("Nothing to send: the input is empty.")
@@ -80,9 +86,16 @@ def send(source: str | None, kind: str | None, ttl: str | None, views: int | Non
     size = len(payloads.encode_payload(payload)) + MIN_BLOB
     if size > max_blob:
         too_large(source if source not in (None, "-") else "The input", size, max_blob)
-    sealed = payloads.seal_payload(payload, access_code)
     warn_if_plain_http(client.server)
-    created = client.create(create_body(sealed, ttl=seconds, views=views, notify=targets))
+    policy = Policy.fetch(client)  # once, after every local check, before anything is stored
+    policy.check_mode(client.server)
+    policy.check_kind(payload["kind"])
+    policy.check_size(source if source not in (None, "-") else "The input", len(what.data))
+    if policy.code_needed(access_code is not None):
+        access_code = protocol.generate_code()
+    sealed = payloads.seal_payload(payload, access_code)
+    created = client.create(with_identity(create_body(sealed, ttl=seconds, views=views, notify=targets),
+                                          payload["kind"], label))
     link = checked_link(client, created, sealed.key)
     if as_json:
         result: dict[str, Any] = {"id": created["id"], "url": created["url"], "link": link, "access_code": access_code,

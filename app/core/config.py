@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from . import wire
 from .errors import ConfigError
+from .identity import identity_problems
 
 DEVELOPMENT = "development"
 TESTING = "testing"
@@ -99,12 +100,35 @@ class Config:
     client_facts: bool = False
     # The worker: seconds an event may stay with one worker before another takes it over (it renews
     # the lease before each attempt), seconds between looks for new events, extra CA certificates for
-    # https deliveries and SMTP, and how many e-mails one secret (and the whole service) may send a minute.
+    # https deliveries and SMTP, and how many e-mails one secret, one signed-in creator and the whole
+    # service may send a minute.
     notify_lease: int = 60
     notify_poll: float = 1.0
     notify_ca_file: str = ""
     notify_email_per_secret: int = 5
     notify_email_per_minute: int = 60
+    notify_email_per_creator: int = 20
+    # Creators (docs/deploy.md, "Sign-in"): who may create, how they sign in (OpenID Connect, or an
+    # authenticating proxy's header believed only from its networks), how long a session lasts,
+    # who the admins are.
+    creators: str = "anyone"
+    admins: tuple[str, ...] = ()
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    trusted_user_header: str = ""
+    trusted_proxy_networks: tuple[str, ...] = ()
+    session_ttl: int = 8 * 3600
+    api_token_ttl_max: int = 365 * 24 * 3600
+    # Operator policies, listed at GET /api/v1/policy: "full" or "reveal-only" (create endpoints
+    # answer 403), networks creates may come from (empty: any), an access code on every secret,
+    # the kinds a creator may pick (empty: all), the largest file, the notification types.
+    mode: str = "full"
+    create_networks: tuple[str, ...] = ()
+    require_code: bool = False
+    kinds: tuple[str, ...] = ()
+    max_file: int = 0
+    notify_types: tuple[str, ...] = ("webhook", "slack", "email")
     # Set when SECRET_KEY was missing and this process made one (never read from the environment).
     secret_key_generated: bool = field(default=False, metadata={"environment": False})
 
@@ -140,6 +164,7 @@ class Config:
         if self.workers < 1 or self.worker_connections < 1:
             found.append("WEB_CONCURRENCY and BURNLINK_WORKER_CONNECTIONS must be at least 1.")
         found += self._notify_problems()
+        found += identity_problems(self)
         if self.header_timeout < 1 or self.body_timeout <= 0:
             found.append("BURNLINK_HEADER_TIMEOUT must be at least 1 and BURNLINK_BODY_TIMEOUT above 0 (seconds).")
         return found
@@ -158,8 +183,10 @@ class Config:
             found.append("BURNLINK_NOTIFY_RETRIES must be whole seconds of at least 1, e.g. 5,30,120,600,3600,14400.")
         if self.expiry_sweep < 1 or self.notify_timeout <= 0 or self.audit_retention < 0:
             found.append("BURNLINK_EXPIRY_SWEEP and BURNLINK_NOTIFY_TIMEOUT must be above 0, BURNLINK_AUDIT_RETENTION at least 0.")
-        if self.notify_lease < 1 or self.notify_poll <= 0 or self.notify_email_per_secret < 1 or self.notify_email_per_minute < 1:
-            found.append("BURNLINK_NOTIFY_LEASE, BURNLINK_NOTIFY_POLL and BURNLINK_NOTIFY_EMAIL_PER_SECRET/_PER_MINUTE must be above 0.")
+        budgets = (self.notify_email_per_secret, self.notify_email_per_minute, self.notify_email_per_creator)
+        if self.notify_lease < 1 or self.notify_poll <= 0 or min(budgets) < 1:
+            found.append("BURNLINK_NOTIFY_LEASE, BURNLINK_NOTIFY_POLL and BURNLINK_NOTIFY_EMAIL_PER_SECRET/_PER_MINUTE/"
+                         "_PER_CREATOR must be above 0.")
         if self.notify_ca_file and not os.path.isfile(self.notify_ca_file):
             found.append("BURNLINK_NOTIFY_CA_FILE must name a file of PEM certificates.")
         return found

@@ -31,6 +31,11 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     UNDECRYPTABLE = "undecryptable"
     ALREADY_ANSWERED = "already_answered"
+    # Who may create, and the operator's policies.
+    SIGN_IN_REQUIRED = "sign_in_required"
+    POLICY_FORBIDDEN = "policy_forbidden"
+    POLICY_VIOLATION = "policy_violation"
+    CSRF_FAILED = "csrf_failed"
     # The service.
     RATE_LIMITED = "rate_limited"
     STORAGE_UNAVAILABLE = "storage_unavailable"
@@ -127,6 +132,18 @@ class Forbidden(BurnlinkError):
     """A valid manage token, but of another secret."""
 
     code = ErrorCode.FORBIDDEN
+
+
+class PolicyError(BurnlinkError):
+    """A create (or an account call) the operator's settings refuse; ``policy`` names the setting.
+
+    ``forbidden`` (403) when who or where the request comes from is refused, otherwise a
+    violation (400) that a different request could mend.
+    """
+
+    def __init__(self, policy: str, detail: str | None = None, *, forbidden: bool = False, **extra: Any) -> None:
+        super().__init__(detail, code=ErrorCode.POLICY_FORBIDDEN if forbidden else ErrorCode.POLICY_VIOLATION,
+                         policy=policy, **extra)
 
 
 class StorageUnavailable(BurnlinkError):

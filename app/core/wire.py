@@ -23,7 +23,7 @@ VIEWS_MAX = 100
 MAX_BLOB = 1024 * 1024
 MAX_FAILURES = 5
 
-CREATE_MEMBERS = frozenset({"ciphertext", "link_verifier", "auth_verifier", "ttl", "views", "has_code", "notify"})
+CREATE_MEMBERS = frozenset({"ciphertext", "link_verifier", "auth_verifier", "ttl", "views", "has_code", "notify", "label", "kind"})
 REVEAL_MEMBERS = frozenset({"link", "auth"})
 LINK_HEADER = "X-Burnlink-Link"
 # Requests (docs/protocol.md §14): the proofs travel in headers on reads, never in a query string.

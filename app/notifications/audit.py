@@ -1,8 +1,9 @@
 """The audit trail: every event the worker handles, in one stream for the whole service.
 
 ``P:audit`` (no shard tag: one key, so one slot on a cluster) holds one entry per event with
-``time``, ``type``, ``id``, ``views_left`` or ``attempts_left``, and ``network``/``agent`` when
-the operator keeps client facts; ``ref`` names the shard's entry so that an event a restarted
+``time``, ``type``, ``id``, ``views_left`` or ``attempts_left``, ``creator`` and ``label`` for a
+signed-in creator's secret, and ``network``/``agent`` when the operator keeps client facts;
+``ref`` names the shard's entry so that an event a restarted
 worker handles twice is read back once. Entries older than ``BURNLINK_AUDIT_RETENTION`` are
 trimmed on each write (``XADD … MINID ~``), and the key's TTL is renewed with it. Nothing else
 is written: no ciphertext, verifier, proof, key, code, webhook secret or URL.
@@ -21,7 +22,7 @@ from .messages import count_name
 
 # A repeat is written within a lease of the first, so remembering the last refs is enough.
 _REMEMBER = 100_000
-COLUMNS = ("time", "type", "id", "views_left", "attempts_left", "network", "agent")
+COLUMNS = ("time", "type", "id", "creator", "label", "views_left", "attempts_left", "network", "agent")
 _COUNTS = ("views_left", "attempts_left")
 
 
@@ -38,11 +39,16 @@ class AuditTrail:
         self.retention = retention
         self.clock = clock
 
-    def append(self, secret_id: str, event: Event, ref: str) -> None:
+    @property
+    def enabled(self) -> bool:
+        return self.retention > 0
+
+    def append(self, secret_id: str, event: Event, ref: str, *, creator: str = "", label: str = "") -> None:
         """Record ``event`` of ``secret_id``; ``ref`` identifies the stream entry it came from."""
-        if self.retention <= 0:
+        if not self.enabled:
             return
         fields = {"time": iso_time(event.at), "type": event.type, "id": secret_id}
+        fields.update({k: v for k, v in (("creator", creator), ("label", label)) if v})
         if event.count is not None:
             fields[count_name(event)] = str(event.count)
         if event.ip:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.config import Config
+from ..core.identity import user_key
 from ..store.records import Event
 from ..store.shards import shard_of
 from .guard import Allow
@@ -41,9 +42,13 @@ class Deliverer:
         self.email_domains = frozenset(d.lower().lstrip("@") for d in config.notify_email_domains)
         self.per_secret = config.notify_email_per_secret
         self.per_minute = config.notify_email_per_minute
+        self.per_creator = config.notify_email_per_creator
 
-    def deliver(self, target: Target, secret_id: str, event: Event, msg_id: str) -> Answer:
-        """Attempt one delivery now; ``msg_id`` is the same on every attempt of this event to this target."""
+    def deliver(self, target: Target, secret_id: str, event: Event, msg_id: str, *, creator: str = "") -> Answer:
+        """Attempt one delivery now; ``msg_id`` is the same on every attempt of this event to this target.
+
+        ``creator`` is the signed-in creator of the secret, whose e-mails share one budget.
+        """
         now = self.clock()
         if target.type == "webhook":
             body = webhook_body(secret_id, event)
@@ -53,27 +58,33 @@ class Deliverer:
                 return REFUSED
             return self._post(target.url, slack_body(secret_id, event, now), {"Content-Type": "application/json"})
         if target.type == "email":
-            return self._mail(target.to, secret_id, event, msg_id, now)
+            return self._mail(target.to, secret_id, event, msg_id, now, creator)
         return REFUSED
 
     def _post(self, url: str, body: bytes, headers: dict[str, str]) -> Answer:
         return post(url, body, headers, allow=self.allow, timeout=self.timeout, context=self.context)
 
-    def _mail(self, to: str, secret_id: str, event: Event, msg_id: str, now: float) -> Answer:
+    def _mail(self, to: str, secret_id: str, event: Event, msg_id: str, now: float, creator: str) -> Answer:
         if self.smtp is None or to.rpartition("@")[2].lower() not in self.email_domains:
             return REFUSED
-        if not self._may_send(secret_id, int(now) // 60):
+        if not self._may_send(secret_id, int(now) // 60, creator):
             return Answer("rate limited")
         message = email_message(secret_id, event, now, sender=self.sender, to=to, msg_id=msg_id)
         return send(self.smtp, message, timeout=self.timeout, context=self.context)
 
-    def _may_send(self, secret_id: str, minute: int) -> bool:
-        """Count one e-mail against the secret's and the service's budget for this minute."""
+    def _may_send(self, secret_id: str, minute: int, creator: str) -> bool:
+        """Count one e-mail against the secret's, its creator's and the service's budget for this minute."""
         per_secret = f"{self.prefix}:{{{shard_of(secret_id)}}}:mail:{minute}"
         mine = self.client.hincrby(per_secret, secret_id, 1)
         self.client.expire(per_secret, _COUNTER_TTL)
         if mine > self.per_secret:
             return False
+        if creator:
+            theirs = f"{self.prefix}:user:{user_key(creator)}:mail:{minute}"
+            count = self.client.incr(theirs)
+            self.client.expire(theirs, _COUNTER_TTL)
+            if count > self.per_creator:
+                return False
         everyone = f"{self.prefix}:mail:{minute}"
         total = self.client.incr(everyone)
         self.client.expire(everyone, _COUNTER_TTL)

@@ -26,7 +26,18 @@ _SAID = {
     "secret.destroyed": "was destroyed after too many wrong access codes",
     "secret.burned": "was burned",
     "secret.expired": "expired",
+    "request.created": "was created",
+    "request.opened": "had its link opened (nothing sent yet)",
+    "request.answered": "was answered",
+    "request.read": "had its answer read",
+    "request.burned": "was burned",
+    "request.expired": "expired",
 }
+
+
+def _thing(event: Event) -> str:
+    """What the event happened to, as a person calls it."""
+    return "request" if event.type.startswith("request.") else "secret"
 
 
 def count_name(event: Event) -> str:
@@ -75,7 +86,7 @@ def short_id(secret_id: str) -> str:
 
 def sentence(secret_id: str, event: Event, now: float) -> str:
     """"Your burnlink secret AbC123… was revealed 2 minutes ago; 0 views left." (time counted at delivery)."""
-    text = f"Your burnlink secret {short_id(secret_id)} {_SAID.get(event.type, event.type)} {ago(now - event.at)}"
+    text = f"Your burnlink {_thing(event)} {short_id(secret_id)} {_SAID.get(event.type, event.type)} {ago(now - event.at)}"
     if event.ip or event.agent:
         text += f" from {event.agent or 'a client'} in {event.ip or 'an unknown network'}"
     if event.count is not None and event.type == "secret.wrong_code":
@@ -95,13 +106,13 @@ def email_message(secret_id: str, event: Event, now: float, *, sender: str, to: 
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
-    message["Subject"] = f"burnlink: your secret {short_id(secret_id)} {_SAID.get(event.type, event.type)}"
+    message["Subject"] = f"burnlink: your {_thing(event)} {short_id(secret_id)} {_SAID.get(event.type, event.type)}"
     message["Date"] = format_datetime(datetime.fromtimestamp(int(now), tz=UTC))
     message["Message-ID"] = f"<{msg_id}@{sender.rpartition('@')[2] or 'burnlink'}>"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(
         f"{sentence(secret_id, event, now)}\n\n"
         f"Event: {event.type} at {iso_time(event.at)}\n\n"
-        "You get this because a burnlink secret was created with this address as a notification target.\n"
+        f"You get this because a burnlink {_thing(event)} was created with this address as a notification target.\n"
     )
     return message

@@ -28,12 +28,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..core.config import Config
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidInput, PolicyError
 from ..store.records import EVENT_NAMES
 from .guard import Allow, check_url
 
 EVENT_TYPES = tuple(EVENT_NAMES.values())
-DEFAULT_EVENTS = ("secret.revealed", "secret.destroyed", "secret.expired", "secret.burned")
+# A target that names no events hears these: a secret's endings, and what the asker of a request
+# waits for (a target only ever sees the events of the secret or request it was named on).
+DEFAULT_EVENTS = ("secret.revealed", "secret.destroyed", "secret.expired", "secret.burned",
+                  "request.answered", "request.expired", "request.burned")
 MAX_TARGETS = 3
 TYPES = ("webhook", "slack", "email")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -83,6 +86,7 @@ class Policy:
             email_domains=frozenset(d.lower().lstrip("@") for d in config.notify_email_domains),
             email_ready=bool(config.smtp_url),
             slack_prefix=config.slack_url_prefix,
+            types=tuple(t for t in TYPES if t in config.notify_types),
         )
 
 
@@ -119,7 +123,7 @@ def parse_target(value: Any, policy: Policy) -> Target:
     if not isinstance(kind, str) or kind not in allowed:
         raise _bad(f"A notification target's type must be one of: {', '.join(TYPES)}.")
     if kind not in policy.types:
-        raise _bad(f"This server does not send {kind} notifications.")
+        raise PolicyError("notify_types", f"This server does not send {kind} notifications.", field=FIELD)
     extra = sorted(set(value) - allowed[kind])
     if extra:
         raise _bad(f"A {kind} target does not take {extra[0]!r}.")

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from redis.exceptions import RedisError
 
 from ..core.config import Config
-from ..store import Delivery, Event, Store
+from ..store import Delivery, Event, RequestStore, Store
 from .audit import AuditTrail
 from .delivery import Deliverer
 from .http import Answer
@@ -66,6 +66,9 @@ class Worker:
     def __init__(self, store: Store, config: Config, *, deliverer: Deliverer | None = None,
                  clock: Callable[[], float] = time.time, consumer: str | None = None) -> None:
         self.store = store
+        # Requests share the secrets' streams and due indexes; the sweep settles theirs too.
+        self.requests = RequestStore(store.client, prefix=store.prefix, receipt_retention=store.receipt_retention,
+                                     stream_ttl=store.stream_ttl, clock=clock)
         self.config = config
         self.clock = clock
         self.queue = Queue(store.client, store.prefix, consumer or consumer_name(), ttl=store.stream_ttl)
@@ -150,10 +153,15 @@ class Worker:
         for tag in self.store.shards():
             for _ in range(10):
                 due = self.store.due(tag, now, SWEEP_BATCH)
-                settled += sum(1 for secret_id in due if self.store.settle_expiry(secret_id))
+                settled += sum(1 for member in due if self._settle(member))
                 if len(due) < SWEEP_BATCH:
                     break
         return settled
+
+    def _settle(self, member: str) -> int:
+        """Settle one member of a due index: a request's (``r:ID``) or a secret's (its id)."""
+        rid = RequestStore.due_request(member)
+        return self.requests.settle_expiry(rid) if rid else self.store.settle_expiry(member)
 
     # --- one event -----------------------------------------------------------------------------
 
@@ -168,7 +176,9 @@ class Worker:
             return
         targets = self.targets(secret_id, event)
         if not job.member:
-            self.audit.append(secret_id, event, f"{job.tag}-{job.entry_id}")
+            if self.audit.enabled:
+                creator, label = self.store.creator(secret_id)
+                self.audit.append(secret_id, event, f"{job.tag}-{job.entry_id}", creator=creator, label=label)
             job.attempts = {label: 0 for label in targets}
         pending: dict[str, int] = {}
         for label, done in job.attempts.items():
@@ -198,7 +208,8 @@ class Worker:
 
     def _attempt(self, target: Target, secret_id: str, event: Event, msg_id: str) -> Answer:
         try:
-            return self.deliverer.deliver(target, secret_id, event, msg_id)
+            creator = self.store.creator(secret_id)[0] if target.type == "email" else ""
+            return self.deliverer.deliver(target, secret_id, event, msg_id, creator=creator)
         except RedisError:
             raise
         except Exception as err:  # a bug must not stop every other delivery; the attempt counts as failed

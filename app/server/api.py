@@ -16,14 +16,17 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..core.config import Config
 from ..core.errors import InvalidInput, NotFound
+from ..core.identity import is_api_token
 from ..core.protocol import KEY_LEN, b64u_decode, b64u_encode, sha256
 from ..core.wire import CREATE_MEMBERS, LINK_HEADER, REVEAL_MEMBERS, iso_time
-from . import curl, requests_api
+from . import admin_api, curl, me_api, requests_api
+from .identity import bearer, current_creator
 from .inputs import b64_member, base_url, boolean, ciphertext_member, integer, no_query, only, read_body, secret_id, too_large
-from .lifecycle import created_response, spend_view
+from .lifecycle import created_response, kind_member, label_member, spend_view, store_secret
 from .limits import route_limits
-from .notify import client_facts, deliver_flag, parse_notify, receipt_json, sealer
+from .notify import client_facts, parse_notify, receipt_json
 from .observability import event
+from .policy import check_create, policy_view
 from .services import services
 
 health = Blueprint("health", __name__)
@@ -42,6 +45,9 @@ def build_blueprint(limiter: Any, config: Config) -> Blueprint:
     rule("/secrets/<sid>/receipt", view_func=secret_receipt, methods=["GET"])
     rule("/secrets/<sid>", view_func=burn_secret, methods=["DELETE"])
     requests_api.register(rule, limits)
+    me_api.register(rule, limits)
+    admin_api.register(rule, limits)
+    rule("/policy", view_func=policy_view, methods=["GET"])
     rule("/openapi.json", view_func=openapi, methods=["GET"])
     return bp
 
@@ -68,10 +74,12 @@ def create_secret() -> Response:
     ttl = integer(values.get("ttl", cfg.ttl_default), "ttl", cfg.ttl_min, cfg.ttl_max, form=form)
     views = integer(values.get("views", cfg.views_default), "views", 1, cfg.views_max, form=form)
     has_code = boolean(values.get("has_code", False), "has_code", form=form)
+    kind = kind_member(values)
+    rights = check_create(has_code=has_code, size=len(blob), kind=kind)
+    label = label_member(values)
     targets = parse_notify(values.get("notify"))
-    created = services().store.create(blob, link_verifier, auth_verifier, ttl=ttl, views=views, has_code=has_code,
-                                      deliver=deliver_flag(targets), seal_targets=sealer(targets),
-                                      target_count=len(targets), facts=client_facts())
+    created = store_secret(rights, blob, link_verifier, auth_verifier, ttl=ttl, views=views, has_code=has_code,
+                           targets=targets, label=label, kind=kind)
     return created_response(created.id, created.expires_at, views)
 
 
@@ -85,7 +93,11 @@ def secret_metadata(sid: str) -> Response:
     except InvalidInput:
         raise NotFound() from None
     meta = services().store.metadata(sid, sha256(link), facts=client_facts())
-    return jsonify(has_code=meta.has_code, expires_at=iso_time(meta.expires_at), views_left=meta.views_left)
+    body: dict[str, Any] = {"has_code": meta.has_code, "expires_at": iso_time(meta.expires_at), "views_left": meta.views_left}
+    if meta.sender:
+        # Only the sign-in of this service puts it there; no request member can.
+        body["sender"] = meta.sender
+    return jsonify(body)
 
 
 def reveal_secret(sid: str) -> Response:
@@ -127,8 +139,18 @@ def burn_secret(sid: str) -> Response:
 
 
 def secret_id_for_manage(sid: str) -> str:
-    """Check the bearer token first (401/403), then the id (404)."""
-    services().tokens.check(request.headers.get("Authorization"), sid)
+    """Check the bearer token first (401/403), then the id (404).
+
+    The manage token opens its one secret. A creator's API token, or their sign-in session or
+    proxy identity (with no Authorization header), opens the secrets they made; an admin's, any.
+    """
+    authorization = request.headers.get("Authorization")
+    token = bearer()
+    if authorization is None or (token is not None and is_api_token(token)):
+        creator = current_creator()
+        if creator is not None:
+            return me_api.own_secret_id(sid, creator)
+    services().tokens.check(authorization, sid)
     return secret_id(sid)
 
 

@@ -19,8 +19,9 @@ from ..core.errors import BurnlinkError, ErrorCode, InvalidInput
 from ..core.links import make_link
 from ..core.wire import parse_duration
 from .inputs import base_url, integer, only, too_large
-from .lifecycle import created_response, spend_view
-from .notify import client_facts, deliver_flag, parse_notify, sealer
+from .lifecycle import created_response, label_member, spend_view, store_secret
+from .notify import client_facts, parse_notify
+from .policy import check_create
 from .services import services
 
 REVEAL_MEMBERS = frozenset({"key", "access_code"})
@@ -74,7 +75,7 @@ def create(body: Any) -> Response:
     """Create from a curl upload; answer text lines, or JSON for ``Accept: application/json``."""
     cfg = current_app.config["BURNLINK"]
     options = {"ttl", "views", "access_code"}
-    only(body.values, options | {"secret", "file", "notify"})
+    only(body.values, options | {"secret", "file", "notify", "label"})
     for key in request.args:
         if key == "notify":
             raise InvalidInput("notify holds credentials and must never be sent in the query string; send it in "
@@ -90,14 +91,16 @@ def create(body: Any) -> Response:
         raise InvalidInput("access_code must be 1 (the server makes a code) or 0 when creating.", field="access_code")
     code = protocol.generate_code() if want_code == "1" else None
 
-    sealed = payloads.seal_payload(_payload(body), code)
+    payload = _payload(body)
+    sealed = payloads.seal_payload(payload, code)
     if len(sealed.blob) > cfg.max_blob:
         raise too_large(cfg.max_blob)
+    rights = check_create(has_code=code is not None, size=len(sealed.blob), kind=payload["kind"])
+    label = label_member(body.values)
     targets = parse_notify(body.values.get("notify"))
-    created = services().store.create(
-        sealed.blob, sealed.link_verifier, sealed.auth_verifier, ttl=ttl, views=views, has_code=code is not None,
-        deliver=deliver_flag(targets), seal_targets=sealer(targets), target_count=len(targets), facts=client_facts(),
-    )
+    created = store_secret(rights, sealed.blob, sealed.link_verifier, sealed.auth_verifier, ttl=ttl, views=views,
+                           has_code=code is not None, targets=targets, label=label,
+                           kind=payload["kind"])
     link = make_link(base_url(), created.id, sealed.key)
     extra: dict[str, Any] = {"link": link}
     if code:

@@ -7,20 +7,23 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Flask, Response, current_app, request
-from flask.sessions import SessionInterface
 
 from ..core.config import Config, load_config
 from ..core.errors import BurnlinkError, ConfigError
+from ..core.identity import Creators
 from ..store import RequestStore, Store, connect
-from . import api, i18n, pages
+from ..store.accounts import Accounts
+from . import account_pages, api, i18n, pages, request_pages, signin
 from .assets import STATIC, TEMPLATES
 from .bodies import BodyDeadline, refuse_unread_body
 from .headers import apply_security_headers, is_api
+from .identity import TrustedUserHeader
 from .limits import init_rate_limits, retry_after
 from .notify import Notifications
 from .observability import init_observability
 from .problems import problem_response, to_problem
 from .services import Services
+from .sessions import RedisSessions
 from .tokens import ManageTokens
 
 log = logging.getLogger("burnlink")
@@ -33,8 +36,6 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
     """
     config = config or load_config()
     app = Flask("app", template_folder=str(TEMPLATES), static_folder=str(STATIC))
-    # No sessions, so no session cookie: the one cookie is the reader's language (i18n.py).
-    app.session_interface = _NoSessions()
     app.config.update(
         SECRET_KEY=config.secret_key,
         BURNLINK=config,
@@ -68,12 +69,26 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
         raise ConfigError(f"BURNLINK_NOTIFY_DEFAULT: {err}") from None
     limiter = init_rate_limits(app, config)
     tokens = ManageTokens(config.secret_key, config.secret_key_fallbacks)
+    accounts = Accounts(redis_client, prefix=config.key_prefix, index_ttl=config.ttl_max + config.receipt_retention)
     app.extensions["burnlink"] = Services(config, redis_client, store, tokens, embedded, notifications, limiter,
-                                          RequestStore.from_config(redis_client, config))
+                                          RequestStore.from_config(redis_client, config), accounts,
+                                          Creators.parse(config.creators))
+    # The one cookie besides the reader's language (i18n.py): a sign-in session, set only by signing in.
+    app.session_interface = RedisSessions(accounts, ttl=config.session_ttl, env=config.env)
+    if config.trusted_user_header:
+        # Outermost, so the address it checks is the connection's own, not one ProxyFix believed.
+        app.wsgi_app = TrustedUserHeader(app.wsgi_app, config.trusted_user_header,  # type: ignore[method-assign]
+                                         config.trusted_proxy_networks)
 
     app.register_blueprint(api.build_blueprint(limiter, config))
     app.register_blueprint(api.health)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(request_pages.bp)
+    app.register_blueprint(account_pages.bp)
+    if config.oidc_issuer:
+        signin.init_app(app, config)  # /signin, /signin/callback, POST /signout
+    if config.oidc_issuer or config.trusted_user_header:
+        app.context_processor(signin.header_state)  # the header's "Signed in as …" or "Sign in"
     app.register_error_handler(Exception, _handle_error)
     app.after_request(apply_security_headers)
     init_observability(app)
@@ -104,16 +119,6 @@ def _say_if_unreachable(store: Store) -> None:
     except RedisError as err:
         log.warning("storage cannot be reached (%s): requests will answer 503 until it can; check REDIS_URL.",
                     type(err).__name__)
-
-
-class _NoSessions(SessionInterface):
-    """burnlink keeps no sessions; a null session for every request."""
-
-    def open_session(self, app: Flask, request: Any) -> None:
-        return None
-
-    def save_session(self, app: Flask, session: Any, response: Response) -> None:
-        return None
 
 
 def _handle_error(exc: Exception) -> Response:

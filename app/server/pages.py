@@ -43,7 +43,8 @@ def _secure_cookie() -> bool:
     return current_app.config["BURNLINK"].env != DEVELOPMENT
 
 
-def _page(template: str, status: int = 200, **context: Any) -> Response:
+def page(template: str, status: int = 200, **context: Any) -> Response:
+    """Render ``template`` (it extends base.html) in the reader's language, with the scripts' strings."""
     lang = i18n.page_language()
     body = render_template(
         template, lang=lang, dir=i18n.direction(lang), languages=i18n.LANGUAGES, rtl=i18n.RIGHT_TO_LEFT,
@@ -75,8 +76,12 @@ def _notify_types() -> list[str]:
 
 @bp.get("/")
 def create_page() -> Response:
-    """The create page: encrypts in the browser and posts ciphertext only."""
-    return _page("create.html", limits=_limits())
+    """The create page: encrypts in the browser and posts ciphertext only; shaped by the operator's policies."""
+    # Imported here: account_pages renders through page(), defined in this module.
+    from .account_pages import create_context
+
+    closed, context = create_context(_limits())
+    return closed or page("create.html", **context)
 
 
 def _wants_html() -> bool:
@@ -100,9 +105,9 @@ def reveal_page(sid: str) -> Response:
     if not _wants_html():
         response = Response(TERMINAL_NOTE.format(base=base_url(), sid=sid if is_secret_id(sid) else "ID"), mimetype="text/plain")
     elif not is_secret_id(sid):
-        response = _page("reveal.html", status=404, sid="", gone=True)
+        response = page("reveal.html", status=404, sid="", gone=True)
     else:
-        response = _page("reveal.html", sid=sid, gone=False)
+        response = page("reveal.html", sid=sid, gone=False)
     response.vary.add("Accept")
     return response
 
@@ -143,4 +148,4 @@ def render_error_page(status: int) -> Response:
     """A friendly page for errors outside the API (the app's one error handler calls this)."""
     message = N_("There is nothing at this address.") if status == 404 else N_("Please try again in a moment.")
     title = STATUS_TITLES.get(status, N_("Something went wrong"))
-    return _page("error.html", status=status, status_code=status, title=gettext(title), message=gettext(message))
+    return page("error.html", status=status, status_code=status, title=gettext(title), message=gettext(message))

@@ -20,6 +20,7 @@ from ..store import RequestStore
 from .inputs import b64_member, base_url, ciphertext_member, integer, no_query, only, read_body, secret_id, too_large
 from .notify import client_facts, deliver_flag, deliveries_json, events_json, parse_notify, sealer
 from .observability import event
+from .policy import check_create, check_targets
 from .services import services
 
 
@@ -80,7 +81,9 @@ def create_request() -> Response:
     answer_verifier = b64_member(values, "answer_verifier", KEY_LEN)
     inbox_verifier = b64_member(values, "inbox_verifier", KEY_LEN)
     ttl = integer(values.get("ttl", cfg.ttl_default), "ttl", cfg.ttl_min, cfg.ttl_max, form=False)
+    rights = check_create(has_code=True, size=0)
     targets = parse_notify(values.get("notify"))
+    check_targets(rights, targets)
     created = _store().create(answer_verifier, inbox_verifier, ttl=ttl, deliver=deliver_flag(targets),
                               seal_targets=sealer(targets), target_count=len(targets), facts=client_facts())
     event("request_created")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
 
 from ..core.config import Config
+from ..core.identity import Creators
 from ..store import RequestStore, Store
+from ..store.accounts import Accounts
 from .tokens import ManageTokens
 
 
@@ -22,6 +24,8 @@ class Services:
     notifications: Any = None
     limiter: Any = None
     requests: RequestStore | None = None
+    accounts: Accounts = None  # type: ignore[assignment]
+    creators: Creators = field(default_factory=Creators)
 
 
 def services() -> Services:

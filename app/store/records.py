@@ -18,6 +18,7 @@ EVENT_NAMES = {
     "qa": "request.answered",
     "qr": "request.read",
     "qb": "request.burned",
+    "qx": "request.expired",
 }
 
 
@@ -32,6 +33,7 @@ class Metadata:
     has_code: bool
     expires_at: int
     views_left: int
+    sender: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ class Receipt:
     events: list[Event] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     newly_expired_unread: bool = False
+    label: str = ""
+    creator: str = ""
+    kind: str = ""
 
     @property
     def viewed_at(self) -> list[int]:

@@ -5,12 +5,14 @@ touches the keys of one slot):
 
 ``P:{t}:ID:q`` – hash, TTL = ttl + retention (the receipt outlives the request like a secret's):
     ``av`` answer verifier and ``iv`` inbox verifier (SHA-256 of the proofs, 32 bytes each),
-    ``s`` state (open, answered, read, burned; expired is read off the times), ``c`` created
+    ``s`` state (open, answered, read, burned, expired; expired is also read off the times), ``c`` created
     and ``e`` expiry (epoch s), ``at`` answered at, ``n`` the note and ``m`` its MAC (set once),
     ``ev`` the event history, ``o`` opened events kept, ``q`` = 1 when events go to the stream,
     ``nt`` and ``ds`` the creator's sealed notification targets and their delivery states.
 ``P:{t}:ID:a`` – string, the sealed answer, TTL = what is left of the request's.
 ``P:{t}:ev`` – the shard's event stream, shared with secrets.
+``P:{t}:due`` – the shard's due index, shared with secrets: a request whose events go to the
+    stream is there as ``r:ID`` until it is read, burned or its expiry is recorded.
 
 The server never holds a key, a proof or a plaintext: only verifiers, the note (which the asker
 wrote for the person answering) and ciphertext.
@@ -32,9 +34,11 @@ from .secrets import MAX_OPENED_EVENTS, SCRIPTS
 from .shards import shard_of
 
 _ALLOW_OOM = ("request_note", "request_open", "request_answer", "request_inbox", "request_status", "request_receipt",
-              "request_burn")
+              "request_burn", "request_expire")
 _PLAIN = ("request_create",)
 _PRELUDES = ("_events", "_request")
+# How a request is named in its shard's due index, which it shares with secrets (bare ids).
+DUE_PREFIX = "r:"
 
 
 class AlreadyAnswered(BurnlinkError):
@@ -115,6 +119,15 @@ class RequestStore:
         tag = shard_of(rid)
         return [f"{self.prefix}:{{{tag}}}:{rid}:q", f"{self.prefix}:{{{tag}}}:{rid}:a", f"{self.prefix}:{{{tag}}}:ev"]
 
+    def script_keys(self, rid: str) -> list[str]:
+        """:meth:`keys` and the shard's due index (the same slot)."""
+        return [*self.keys(rid), f"{self.prefix}:{{{shard_of(rid)}}}:due"]
+
+    @staticmethod
+    def due_request(member: str) -> str | None:
+        """The request id of a due index member, or ``None`` for a secret's."""
+        return member[len(DUE_PREFIX):] if member.startswith(DUE_PREFIX) else None
+
     def _now(self) -> int:
         return int(self.clock())
 
@@ -129,7 +142,7 @@ class RequestStore:
             targets = seal_targets(rid) if seal_targets else b""
             args = [answer_verifier, inbox_verifier, ttl, self.receipt_retention, now, rid, int(deliver), targets,
                     states, facts, self.stream_ttl]
-            if self._script("request_create")(keys=self.keys(rid), args=args):
+            if self._script("request_create")(keys=self.script_keys(rid), args=args):
                 return RequestCreated(rid, now + ttl)
         raise RuntimeError("could not allocate a request id")
 
@@ -156,7 +169,7 @@ class RequestStore:
         args = [answer_verifier, blob, self._now(), rid, facts, self.stream_ttl]
         result = self._script("request_answer")(keys=self.keys(rid), args=args)
         if result == 2:
-            raise AlreadyAnswered("This request has already been answered; it takes one answer.")
+            raise AlreadyAnswered()  # the edges' tables have its sentence, in every language
         if result != 1:
             raise NotFound()
 
@@ -170,14 +183,15 @@ class RequestStore:
 
     def read_answer(self, rid: str, inbox_verifier: bytes, *, facts: str = "") -> bytes:
         """The sealed answer, exactly once: it is deleted in the same step."""
-        result = self._script("request_inbox")(keys=self.keys(rid),
+        result = self._script("request_inbox")(keys=self.script_keys(rid),
                                                args=[inbox_verifier, self._now(), rid, facts, self.stream_ttl])
         if result[0] != 1:
             raise NotFound()
         return bytes(result[1])
 
     def receipt(self, rid: str) -> RequestReceipt:
-        row = self._script("request_receipt")(keys=self.keys(rid)[:2], args=[self._now()])
+        """State, times, events and deliveries; records an expiry seen here first, as the worker would."""
+        row = self._script("request_receipt")(keys=self.script_keys(rid), args=[self._now(), rid, self.stream_ttl])
         if not row:
             raise NotFound(receipt=True)
         state, created, expires, answered, events, deliveries = row
@@ -187,7 +201,11 @@ class RequestStore:
 
     def burn(self, rid: str, *, facts: str = "") -> bool:
         """End the request now; ``False`` (a no-op) for one that had already ended."""
-        result = self._script("request_burn")(keys=self.keys(rid), args=[self._now(), rid, facts, self.stream_ttl])
+        result = self._script("request_burn")(keys=self.script_keys(rid), args=[self._now(), rid, facts, self.stream_ttl])
         if not result:
             raise NotFound(receipt=True)
         return result == 2
+
+    def settle_expiry(self, rid: str) -> int:
+        """The worker's sweep: record the expiry of a request that ended unanswered or unread (1), else 0."""
+        return int(self._script("request_expire")(keys=self.script_keys(rid), args=[rid, self._now(), self.stream_ttl]))

@@ -4,13 +4,15 @@ Data model (``P`` is the configured prefix, ``{t}`` the hash tag of the secret's
 :mod:`app.store.shards`; every script touches the keys of one slot):
 
 ``P:{t}:ID:s`` – string, TTL = the secret's ttl:
-    link verifier (32 bytes) || auth verifier (32 bytes) || ciphertext blob.
+    link verifier (32 bytes) || auth verifier (32 bytes) || ciphertext blob; or, for a blob the
+    allocator would round up by much, the same bytes as a hash of pieces (:mod:`.pieces`).
     Everything that must vanish when the secret ends is in this one key, so an
     expiry, a burn or the last view removes it in one step.
 ``P:{t}:ID:r`` – the receipt, a small hash, TTL = ttl + retention (≥ 24 h):
     ``s`` state (waiting, viewed, burned, destroyed, expired), ``n`` views left,
     ``f`` wrong codes, ``h`` has_code (0/1), ``e`` expiry (epoch s), ``ev`` the event
-    history, ``o`` how many opened events were kept; with notifications or an audit
+    history, ``o`` how many opened events were kept, ``by`` the creator's verified e-mail and ``l`` the
+    creator's label, ``k`` the kind the creator declared (``by`` only for a signed-in creator); with notifications or an audit
     trail ``q`` = 1 (events also go to the stream); with the creator's own targets
     ``nt`` (sealed by :mod:`app.notifications.targets`) and ``ds`` (delivery states).
 ``P:{t}:ev`` – the shard's event stream, read by the notification worker.
@@ -32,6 +34,7 @@ from ..core.config import Config
 from ..core.errors import NotFound, WrongAccessCode
 from ..core.protocol import b64u_encode, new_id
 from .connection import supports_script_flags
+from .pieces import pieces
 from .records import Created, Delivery, Event, Metadata, Receipt, Revealed
 from .shards import SHARDS, shard_of, shard_tags
 
@@ -41,7 +44,7 @@ SCRIPTS = Path(__file__).with_name("scripts")
 # allow-oom. Creation does not, so a full Redis refuses new secrets (503) but never strands old ones.
 _ALLOW_OOM = ("metadata", "reveal", "receipt", "burn", "expire", "deliver")
 _PLAIN = ("create",)
-_PRELUDES = ("_events", "_expiry")
+_PRELUDES = ("_events", "_expiry", "_blob")
 # A reveal page loaded again and again (or a bot) must not grow a receipt without bound.
 MAX_OPENED_EVENTS = 20
 
@@ -120,19 +123,25 @@ class Store:
 
     def create(self, blob: bytes, link_verifier: bytes, auth_verifier: bytes, *, ttl: int, views: int, has_code: bool,
                deliver: bool = False, seal_targets: Callable[[str], bytes] | None = None, target_count: int = 0,
-               facts: str = "") -> Created:
+               facts: str = "", creator: str = "", label: str = "", kind: str = "",
+               remember: Callable[[str], None] | None = None) -> Created:
         """Store a new secret under a fresh random id.
 
         ``deliver`` sends its events to the shard's stream (notifications or an audit trail);
         ``seal_targets`` seals the creator's ``target_count`` notification targets to the new id.
+        ``creator`` (a signed-in creator's address), ``label`` and ``kind`` are kept beside the ciphertext;
+        ``remember`` indexes the new id under its creator *before* the secret is stored.
         """
         now = int(self.clock())
         states = "|".join(Delivery("pending", 0).encode() for _ in range(target_count)) if seal_targets else ""
         for _ in range(3):  # 128-bit ids never collide in practice; the check is cheap insurance
             secret_id = b64u_encode(new_id())
             targets = seal_targets(secret_id) if seal_targets else b""
-            args = [link_verifier + auth_verifier + blob, views, int(has_code), ttl, self.receipt_retention, now,
-                    secret_id, int(deliver), targets, states, facts, self.stream_ttl]
+            if remember is not None:
+                remember(secret_id)
+            first, *rest = pieces(link_verifier + auth_verifier, blob)
+            args = [first, views, int(has_code), ttl, self.receipt_retention, now,
+                    secret_id, int(deliver), targets, states, facts, self.stream_ttl, creator, label, kind, *rest]
             if self._script("create")(keys=self.script_keys(secret_id), args=args):
                 return Created(secret_id, now + ttl)
         raise RuntimeError("could not allocate a secret id")
@@ -143,8 +152,8 @@ class Store:
         row = self._script("metadata")(keys=self.script_keys(secret_id)[:3], args=args)
         if not row or row[0] is None:
             raise NotFound()
-        has_code, views, expires = row
-        return Metadata(has_code == b"1", int(expires), int(views))
+        has_code, views, expires, sender = row
+        return Metadata(has_code == b"1", int(expires), int(views), sender.decode())
 
     def reveal(self, secret_id: str, link_verifier: bytes, auth_verifier: bytes, *, facts: str = "") -> Revealed:
         """Spend one view atomically, or count one wrong code, or change nothing."""
@@ -161,12 +170,13 @@ class Store:
         row = self._script("receipt")(keys=self.script_keys(secret_id), args=[secret_id, self.stream_ttl])
         if not row:
             raise NotFound(receipt=True)
-        fresh, state, views, expires, events, deliveries = row
+        fresh, state, views, expires, events, deliveries, label, creator, kind = row
         return Receipt(
             state.decode(), int(views), int(expires),
             [Event.parse(e) for e in events.decode().split(";") if e],
             [Delivery.parse(d) for d in deliveries.decode().split("|") if d],
-            newly_expired_unread=int(fresh) == 2,
+            newly_expired_unread=int(fresh) == 2, label=label.decode(), creator=creator.decode(),
+            kind=kind.decode(),
         )
 
     def burn(self, secret_id: str, *, facts: str = "") -> bool:
@@ -176,6 +186,11 @@ class Store:
         if not result:
             raise NotFound(receipt=True)
         return result == 2
+
+    def creator(self, secret_id: str) -> tuple[str, str]:
+        """``(creator, label)`` of a secret while its receipt lasts (``""`` each for an anonymous one)."""
+        by, label = self.client.hmget(self.keys(secret_id)[1], "by", "l")
+        return (by or b"").decode(), (label or b"").decode()
 
     # --- what the notification worker needs ----------------------------------------------------
 

@@ -3,6 +3,7 @@
 // different channels. The page remembers, in its memory only, every user it has made a link for:
 // the same file (or another listing the same users) makes only the users still missing, so a
 // second run after a fix or a stop never makes anyone twice. Nothing is kept past a reload.
+import { createOptions } from "./account.js";
 import { OUTPUTS, outputCsv, outputName, readUsersCsv } from "./bulk.js";
 import { FieldError, clearFieldError, showFieldError } from "./fields.js";
 import { safeFileName } from "./kinds.js";
@@ -149,9 +150,9 @@ async function makeRows(todo, { ttl, views, notify }, detailOf) {
     const code = protocol.generateCode();
     const sealed = await protocol.sealPayload(protocol.makePayload({ kind: row.kind, fields: row.fields }), code);
     const body = { ciphertext: protocol.b64uEncode(sealed.blob), link_verifier: protocol.b64uEncode(sealed.linkVerifier),
-      auth_verifier: protocol.b64uEncode(sealed.authVerifier), ttl, views, has_code: true };
+      auth_verifier: protocol.b64uEncode(sealed.authVerifier), ttl, views, has_code: true, kind: row.kind };
     if (notify) body.notify = notify;
-    const answer = await api("POST", "/api/v1/secrets", { json: body });
+    const answer = await api("POST", "/api/v1/secrets", { json: body, ...createOptions() });
     if (answer.status === 201) {
       const link = `${answer.body.url}#${protocol.b64uEncode(sealed.K)}`;
       made.set(row.user, { user: row.user, link, code, id: answer.body.id, token: answer.body.manage_token });

@@ -1,5 +1,7 @@
 // The create page: build the payload, encrypt it here, send ciphertext and verifiers only.
+import { createOptions, pagePolicy } from "./account.js";
 import { initAwsForm } from "./awsform.js";
+import { rememberLink, remembering, setRemembering } from "./browserlinks.js";
 import { initBulkForm, runBulk } from "./bulkform.js";
 import { FieldError, clearFieldError, clearFieldErrors, showFieldError } from "./fields.js";
 import { initLanguageSwitch } from "./i18n.js";
@@ -14,8 +16,9 @@ import { $, api, dropZone, formatSize, hasWebCrypto, say, show, unsay } from "./
 const form = $("#create-form");
 const section = $("#create");
 const maxBlob = Number(section.dataset.maxBlob);
-// base64 makes a file 4/3 larger inside the JSON payload; keep room for the framing.
-const maxFile = Math.floor(((maxBlob - 28 - 512) * 3) / 4);
+// base64 makes a file 4/3 larger inside the JSON payload; keep room for the framing. The operator may
+// set a smaller limit for files (max_file), checked here before anything is read or encrypted.
+const maxFile = Math.min(Math.floor(((maxBlob - 28 - 512) * 3) / 4), pagePolicy().max_file || Infinity);
 // An encrypted payload is 12 bytes of iv and 16 of tag longer than the payload itself.
 const SEAL_OVERHEAD = 28;
 
@@ -25,8 +28,10 @@ function kind() {
 
 function selectKind() {
   for (const panel of form.querySelectorAll(".kind-panel")) show(panel, panel.dataset.kind === kind());
-  // In bulk every row gets its own generated code: there is no code to choose.
+  // In bulk every row gets its own generated code: there is no code to choose; and its manage
+  // tokens go into a file of their own, not this browser's list.
   show($(".code-box"), kind() !== "bulk");
+  if ($(".remember-box")) show($(".remember-box"), kind() !== "bulk");
   say($("#submit"), submitKey());
 }
 
@@ -112,7 +117,9 @@ function options() {
   if (!/^[0-9]+$/.test(views) || Number(views) < 1 || Number(views) > viewsMax) {
     throw new FieldError("views", "err_views", { max: viewsMax });
   }
-  return { ttl, views: Number(views), notify: notifyTargets() };
+  // A label only where the page offers one (signed in): one line, at most 80 characters (the field's maxlength).
+  const label = $("#label") ? value("label").trim() : "";
+  return { ttl, views: Number(views), notify: notifyTargets(), label };
 }
 
 /** Why an answer failed, as a sentence variable: a string, or a {key} rendered in the page's language. */
@@ -129,10 +136,19 @@ function apiError(status, body) {
   return new Sentence("err_server", { detail: detailOf(status, body) });
 }
 
-/** Show a failed answer where it belongs: the targets' refusal by their disclosure, else under the form. */
+/** The server wants a signed-in creator (the session ended, or sign-in became required): offer to sign in. */
+function offerSignIn() {
+  const offer = $("#signin-needed");
+  if (!offer) return false;
+  show(offer, true);
+  $("#signin-needed-title").focus();
+  return true;
+}
+
+/** Show a failed answer where it belongs: the targets' refusal by their disclosure, the sign-in offer, else under the form. */
 function showRefusal(status, body) {
   if (status === 400 && body && body.field === "notify") showNotifyRefusal(body.detail || String(status));
-  else throw apiError(status, body);
+  else if (!(status === 401 && offerSignIn())) throw apiError(status, body);
 }
 
 async function submitBulk(button) {
@@ -179,15 +195,21 @@ async function submit(event) {
       ttl: chosen.ttl,
       views: chosen.views,
       has_code: code !== null,
+      // The kind as declared: metadata for My links and the kinds policy (the payload holds the real one).
+      kind: payload.kind,
     };
     if (chosen.notify) json.notify = chosen.notify;
-    const { status, body } = await api("POST", "/api/v1/secrets", { json });
+    if (chosen.label) json.label = chosen.label;
+    const { status, body } = await api("POST", "/api/v1/secrets", { json, ...createOptions() });
     if (status !== 201) {
       showRefusal(status, body);
       return;
     }
+    // Only the id, the manage token and the expiry: never the key (after '#') or the code.
+    if ($("#remember")?.checked) rememberLink(body);
     form.reset();
     resetNotify();
+    if ($("#remember")) $("#remember").checked = remembering();
     show(section, false);
     showResult(`${body.url}#${protocol.b64uEncode(sealed.K)}`, code, body);
   } catch (err) {
@@ -219,6 +241,10 @@ function init() {
   initSessionTtl();
   initNotifyForm();
   initBulkForm();
+  if ($("#remember")) {
+    $("#remember").checked = remembering();
+    $("#remember").addEventListener("change", (e) => setRemembering(e.target.checked));
+  }
   $("#file").addEventListener("change", () => {
     const file = $("#file").files[0];
     $("#file-name").textContent = file ? `${safeFileName(file.name)} (${formatSize(file.size)})` : "";

@@ -1,9 +1,9 @@
 // Errors the pages show, as keys of the catalog rather than finished English: a message is
 // rendered in the reader's language, and again in another one if they switch.
 //
-// protocol.js (shared with the CLI's tests and the benchmarks) explains its refusals in English;
-// sentenceOf() turns each one a page can meet into a key. tests/js/sentences.test.mjs provokes
-// every one of them, so a reworded protocol message cannot fall through to the generic sentence.
+// protocol.js and request.js (shared with the CLI's tests and the benchmarks) explain their refusals
+// in English; sentenceOf() turns each one a page can meet into a key. tests/js/sentences.test.mjs
+// provokes every one of them, so a reworded protocol message cannot fall through to the generic sentence.
 
 /** An error whose message is the catalog's string `key` with `vars`. */
 export class Sentence extends Error {
@@ -23,6 +23,8 @@ const PROTOCOL = [
   ["ciphertext", "", "err_undecryptable"],
   ["payload", "", "err_payload"],
   ["files", "", "err_payload"],
+  // request.js: an answer that does not open with the inbox key (the server has deleted it by then).
+  ["answer", "", "err_answer_damaged"],
 ];
 
 /** {key, vars} of the sentence for `err`: its own, a protocol refusal's, or the generic one. */

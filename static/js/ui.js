@@ -45,10 +45,13 @@ export function copyButton(getText, nameKey, nameVars = {}) {
   return button;
 }
 
-/** Call the API; resolve to {status, body} (body: parsed JSON or null), or {status: 0} offline. */
-export async function api(method, path, { json, headers = {} } = {}) {
+/**
+ * Call the API; resolve to {status, body} (body: parsed JSON or null), or {status: 0} offline.
+ * No cookie goes along unless `credentials` says so: only a signed-in creator's own calls need one.
+ */
+export async function api(method, path, { json, headers = {}, credentials = "omit" } = {}) {
   // The problem documents' sentences come back in the page's language, not the browser's.
-  const init = { method, headers: { Accept: "application/json", "Accept-Language": lang(), ...headers }, credentials: "omit", cache: "no-store",
+  const init = { method, headers: { Accept: "application/json", "Accept-Language": lang(), ...headers }, credentials, cache: "no-store",
     referrerPolicy: "no-referrer" };
   if (json !== undefined) {
     init.body = JSON.stringify(json);

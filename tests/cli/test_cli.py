@@ -16,7 +16,7 @@ from app.core import links
 from app.core import payload as payloads
 from app.core import protocol as p
 from tests.support import ROOT, GunicornProcess
-from tests.support.cli import Wire, run, run_bytes, send_json
+from tests.support.cli import UNVERIFIED, Wire, run, run_bytes, send_json
 
 AWS = ROOT / "tests" / "cli" / "bin" / "aws"
 
@@ -31,7 +31,9 @@ def payload_of(server: str, made: dict) -> dict:
     args = ["get", made["link"], "--json"] + (["--code", made["access_code"]] if "access_code" in made else [])
     code, out, err = run(args, server)
     assert code == 0, err
-    return json.loads(out)
+    payload = json.loads(out)
+    assert payload.pop("sender") is None  # made without sign-in
+    return payload
 
 
 # --- send, then get ------------------------------------------------------------------------------
@@ -75,7 +77,7 @@ def test_at_a_terminal_control_characters_are_shown_not_obeyed(live_server: Guni
     code, out, err = run_bytes(["get"], live_server.url, BURNLINK_LINK=made["link"])
     assert code == 0 and b"\x1b" not in out and b"\x07" not in out and "\x1b" not in err and "\x07" not in err
     assert out == b"red \\x1b[31m\r\nok\\x0dX"  # the secret alone; its note goes to stderr, escaped too
-    assert err == "\nnote: evil\\x1b]52;c;AAAA\\x07\nThe secret is now destroyed on the server.\n"
+    assert err == UNVERIFIED + "\nnote: evil\\x1b]52;c;AAAA\\x07\nThe secret is now destroyed on the server.\n"
 
 
 def test_own_code_with_dashes_spaces_and_aliases(live_server: GunicornProcess) -> None:
@@ -135,7 +137,7 @@ def test_access_key_fields_print_as_name_value_lines(live_server: GunicornProces
     made = send_json(live_server.url, ["--no-code", "-"], aws("iam", "create-access-key", "--user-name", "bob"))
     code, out, err = run(["get"], live_server.url, BURNLINK_LINK=made["link"])
     assert code == 0 and out.splitlines() == [f"{k}: {v}" for k, v in AWS_FIELDS.items() if k != "note"]
-    assert err == "note: IAM user bob\nThe secret is now destroyed on the server.\n"  # a note is not the secret
+    assert err == UNVERIFIED + "note: IAM user bob\nThe secret is now destroyed on the server.\n"  # a note is not the secret
 
 
 def test_other_text_is_never_guessed_into_fields(live_server: GunicornProcess) -> None:
@@ -180,7 +182,7 @@ def test_console_login_from_the_consoles_credentials_csv(live_server: GunicornPr
 def test_text_and_its_note_go_to_separate_streams(live_server: GunicornProcess) -> None:
     made = send_json(live_server.url, ["--no-code", "--note", "from ops", "-"], "no newline")
     code, out, err = run(["get"], live_server.url, BURNLINK_LINK=made["link"])
-    assert (code, out, err) == (0, "no newline", "note: from ops\nThe secret is now destroyed on the server.\n")
+    assert (code, out, err) == (0, "no newline", UNVERIFIED + "note: from ops\nThe secret is now destroyed on the server.\n")
 
 
 def test_stdin_as_a_named_file(live_server: GunicornProcess, tmp_path: Path) -> None:
@@ -345,9 +347,10 @@ def test_the_server_never_sees_the_key_the_code_or_the_plaintext(live_server: Gu
     key = made["link"].split("#")[1]
     dump = wire.dump()
     assert [(m, u.split("/api/v1/")[1]) for m, u, _, _ in wire.requests] == [
-        ("POST", "secrets"), ("GET", f"secrets/{made['id']}"), ("POST", f"secrets/{made['id']}/reveal")]
-    create = json.loads(wire.requests[0][3])
-    assert set(create) == {"ciphertext", "link_verifier", "auth_verifier", "has_code"} and create["has_code"] is True
+        ("GET", "policy"), ("POST", "secrets"), ("GET", f"secrets/{made['id']}"), ("POST", f"secrets/{made['id']}/reveal")]
+    create = json.loads(wire.requests[1][3])
+    assert set(create) == {"ciphertext", "link_verifier", "auth_verifier", "has_code", "kind"} and create["has_code"] is True
+    assert create["kind"] == "text"  # declared for the creator's list and the kinds policy; not secret
     raw_key = p.b64u_decode(key)
     for value in (key, base64.b64encode(raw_key).decode(), raw_key.hex(), "purple-monkey-dish", "PURPLEM0NKEYD1SH",
                   "the plaintext 4711", base64.b64encode(b"the plaintext 4711").decode()):

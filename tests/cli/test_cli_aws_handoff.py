@@ -21,7 +21,7 @@ import pytest
 from app.cli import awsfiles
 from app.core import payload as payloads
 from tests.support import GunicornProcess
-from tests.support.cli import Wire, run, send_json
+from tests.support.cli import UNVERIFIED, Wire, after_sender, run, send_json
 
 NOWHERE = "http://127.0.0.1:9"
 KEY_ID = "ASIAY34FZKBOKMUTVV7A"
@@ -91,7 +91,7 @@ def test_a_session_becomes_a_profile_botocore_reads(payload_server, aws_files: d
         code, out, err = run(["get", "--aws-profile", "deploy"], NOWHERE, BURNLINK_LINK=link, **aws_files)
     credentials, config = Path(aws_files["AWS_SHARED_CREDENTIALS_FILE"]), Path(aws_files["AWS_CONFIG_FILE"])
     assert (code, out) == (0, "")
-    assert err == (f"wrote profile deploy to {credentials}\nwrote region eu-west-1 of profile deploy to {config}\n"
+    assert err == UNVERIFIED + (f"wrote profile deploy to {credentials}\nwrote region eu-west-1 of profile deploy to {config}\n"
                    f"expires: {EXPIRATION} (in " + err.split("(in ")[1].split(")")[0] + ")\nnote: role deploy\n"
                    "The secret is now destroyed on the server.\n")
     assert SECRET not in err and TOKEN not in err
@@ -110,7 +110,7 @@ def test_the_default_place_is_dot_aws_made_0700(payload_server, tmp_path: Path, 
         code, out, err = run(["get", "--aws-profile", "bob"], NOWHERE, BURNLINK_LINK=link, HOME=str(tmp_path),
                              AWS_SHARED_CREDENTIALS_FILE=None, AWS_CONFIG_FILE=None)
     home = tmp_path / ".aws"
-    assert (code, out) == (0, "") and err.startswith(f"wrote profile bob to {home / 'credentials'}\n")
+    assert (code, out) == (0, "") and after_sender(err).startswith(f"wrote profile bob to {home / 'credentials'}\n")
     assert mode(home) == 0o700 and mode(home / "credentials") == 0o600
     assert not (home / "config").exists()  # no region, so the config file is not touched
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -174,7 +174,7 @@ def test_a_symlinked_credentials_file_is_written_through(payload_server, aws_fil
     link_path.symlink_to(real)
     with payload_server(access_key()) as (_, link):
         code, _, err = run(["get", "--aws-profile", "bob"], NOWHERE, BURNLINK_LINK=link, **aws_files)
-    assert code == 0 and err.startswith(f"wrote profile bob to {real}\n")
+    assert code == 0 and after_sender(err).startswith(f"wrote profile bob to {real}\n")
     assert link_path.is_symlink() and real.read_text().startswith(EXISTING) and mode(real) == 0o600
 
 
@@ -190,7 +190,7 @@ def test_what_cannot_be_a_profile_is_saved_to_a_0600_file_never_printed(payload:
         code, out, err = run(["get", "--aws-profile", "bob"], NOWHERE, BURNLINK_LINK=link, **aws_files)
     assert (code, out) == (1, "")
     saved = next(tmp_path.glob("burnlink-*.json"))
-    assert err == f"burnlink: {why}; the secret was saved to {saved} (mode 0600): use it, then delete that file.\n"
+    assert after_sender(err) == f"burnlink: {why}; the secret was saved to {saved} (mode 0600): use it, then delete that file.\n"
     assert rescued(tmp_path) == payload
     assert not Path(aws_files["AWS_SHARED_CREDENTIALS_FILE"]).exists()
 
@@ -314,6 +314,6 @@ def test_exec_of_a_secret_that_is_no_aws_key_saves_it_and_runs_nothing(payload_s
     with payload_server(payload) as (_, link):
         code, out, err = run(["--", "get", "--exec", "--", "touch", str(marker)], NOWHERE, BURNLINK_LINK=link)
     assert (code, out) == (1, "") and not marker.exists()
-    assert err.startswith("The secret is now destroyed on the server.\nburnlink: This secret is console-login, not an AWS "
+    assert after_sender(err).startswith("The secret is now destroyed on the server.\nburnlink: This secret is console-login, not an AWS "
                           "key, so the command was not run; the secret was saved to ")
     assert rescued(tmp_path) == payload

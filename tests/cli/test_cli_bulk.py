@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.cli.client import Client
 from tests.support import GunicornProcess
 from tests.support.cli import Wire, run
 
@@ -41,7 +42,9 @@ def opened(server: str, directory: Path, user: str) -> dict:
     code = dict(rows(files["codes"])[1:])[user]
     status, out, err = run(["get", "--json"], server, BURNLINK_LINK=link, BURNLINK_CODE=code)
     assert status == 0, err
-    return json.loads(out)
+    payload = json.loads(out)
+    assert payload.pop("sender") is None  # made without sign-in
+    return payload
 
 
 @pytest.fixture
@@ -168,7 +171,15 @@ def test_resume_after_a_run_stopped_between_the_token_and_the_link(live_server: 
     assert opened(live_server.url, tmp_path, "alice")["kind"] == "console-login"
 
 
-def test_an_unreachable_server_stops_the_run_with_exit_4(users_csv: Path, tmp_path: Path) -> None:
+def test_an_unreachable_server_stops_the_run_with_exit_4(users_csv: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = run(["bulk", str(users_csv), "--out", str(tmp_path)], "http://127.0.0.1:9")
+    assert (code, out) == (4, "")
+    # The server's policy is read first: nothing is made and no file is written, so a plain rerun works.
+    assert err.startswith("burnlink: Cannot reach http://127.0.0.1:9") and err.count("\n") == 1
+    assert not outputs(tmp_path)["links"].exists()
+    # A server that goes away after its policy was read: the run stops at the first row.
+    monkeypatch.setattr(Client, "policy", lambda self: {})
     code, out, err = run(["bulk", str(users_csv), "--out", str(tmp_path)], "http://127.0.0.1:9")
     assert (code, out) == (4, "")
     assert err.startswith("burnlink: users.csv line 2: Cannot reach http://127.0.0.1:9")
@@ -182,7 +193,7 @@ def test_two_runs_at_once_are_refused(live_server: GunicornProcess, users_csv: P
     with links.open("a") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         code, _, err = run(["bulk", str(users_csv), "--out", str(tmp_path), "--resume"], live_server.url)
-    assert (code, wire.requests) == (1, [])
+    assert (code, [method for method, *_ in wire.requests]) == (1, ["GET"])  # the policy only: nothing was created
     assert err == f"burnlink: Another burnlink bulk is writing {links}; nothing was created.\n"
 
 

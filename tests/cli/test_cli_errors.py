@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import GunicornProcess, free_port
-from tests.support.cli import Wire, run, send_json, stub_server
+from tests.support.cli import Wire, after_sender, run, send_json, stub_server
 
 NOWHERE = "http://127.0.0.1:9"  # never contacted by these tests: they fail before any request
 ID = "AAAAAAAAAAAAAAAAAAAAAA"
@@ -49,7 +49,7 @@ def test_malformed_links_exit_1(link: str, message: str, wire: Wire) -> None:
 def test_wrong_code_exits_3_with_attempts_left_until_the_secret_is_destroyed(live_server: GunicornProcess) -> None:
     made = send_json(live_server.url, ["-"], "guarded")
     code, out, err = run(["get"], live_server.url, BURNLINK_LINK=made["link"], BURNLINK_CODE="WRONG-C0DE1")
-    assert code == 3 and out == "" and "Wrong access code; 4 tries left." in one_line(err)
+    assert code == 3 and out == "" and "Wrong access code; 4 tries left." in one_line(after_sender(err))
     assert run(["get", made["link"], "--code", made["access_code"]], live_server.url)[:2] == (0, "guarded")
 
     made = send_json(live_server.url, ["-"], "guarded")
@@ -57,7 +57,7 @@ def test_wrong_code_exits_3_with_attempts_left_until_the_secret_is_destroyed(liv
         code, _, err = run(["get", made["link"], "--code", "WRONG-C0DE1"], live_server.url)
         assert code == 3 and f"{left} {'try' if left == 1 else 'tries'} left" in err
     code, _, err = run(["get"], live_server.url, BURNLINK_LINK=made["link"], BURNLINK_CODE="WRONG-C0DE1")
-    assert code == 3 and "last try" in one_line(err) and "destroyed" in err
+    assert code == 3 and "last try" in one_line(after_sender(err)) and "destroyed" in err
     code, _, err = run(["get"], live_server.url, BURNLINK_LINK=made["link"], BURNLINK_CODE=made["access_code"])
     assert code == 2 and "does not exist" in one_line(err)
 
@@ -65,7 +65,7 @@ def test_wrong_code_exits_3_with_attempts_left_until_the_secret_is_destroyed(liv
 def test_a_malformed_code_spends_no_try(live_server: GunicornProcess) -> None:
     made = send_json(live_server.url, ["-"], "guarded")
     code, _, err = run(["get"], live_server.url, BURNLINK_LINK=made["link"], BURNLINK_CODE="short")
-    assert code == 1 and "8 to 64" in one_line(err)
+    assert code == 1 and "8 to 64" in one_line(after_sender(err))
     code, _, err = run(["get", made["link"], "--code", "WRONG-C0DE1"], live_server.url)
     assert code == 3 and "4 tries left" in err  # the malformed code did not count
 
@@ -73,7 +73,7 @@ def test_a_malformed_code_spends_no_try(live_server: GunicornProcess) -> None:
 def test_missing_code_without_a_terminal_exits_1(live_server: GunicornProcess) -> None:
     made = send_json(live_server.url, ["-"], "guarded")
     code, _, err = run(["get"], live_server.url, BURNLINK_LINK=made["link"])
-    assert code == 1 and "set BURNLINK_CODE, or use --code-file or --code-stdin" in one_line(err)
+    assert code == 1 and "set BURNLINK_CODE, or use --code-file or --code-stdin" in one_line(after_sender(err))
     assert run(["get", made["link"], "--code", made["access_code"]], live_server.url)[0] == 0  # nothing was spent
 
 

@@ -13,7 +13,7 @@ import pytest
 from app.core import kinds
 from app.core import payload as payloads
 from tests.support import GunicornProcess
-from tests.support.cli import Wire, run, run_bytes, send_json
+from tests.support.cli import Wire, after_sender, run, run_bytes, send_json
 
 NOWHERE = "http://127.0.0.1:9"
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
@@ -86,13 +86,13 @@ def test_format_env(payload_server) -> None:
         code, out, err = run(["get", "--format", "env"], NOWHERE, BURNLINK_LINK=link)
     assert code == 0 and out == (f"export AWS_ACCESS_KEY_ID='{KEY_ID}'\nexport AWS_SECRET_ACCESS_KEY='{SECRET}'\n"
                                  "export AWS_DEFAULT_REGION='eu-west-1'\n")
-    assert err == "note: IAM user bob\n" + DESTROYED
+    assert after_sender(err) == "note: IAM user bob\n" + DESTROYED
 
 
 def test_format_credentials_with_a_profile(payload_server) -> None:
     with payload_server(access_key(access_key_id=KEY_ID, secret_access_key=SECRET)) as (_, link):
         code, out, err = run(["get", "--format", "credentials", "--profile", "bob"], NOWHERE, BURNLINK_LINK=link)
-    assert (code, err) == (0, DESTROYED)
+    assert (code, after_sender(err)) == (0, DESTROYED)
     assert out == f"[bob]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"
 
 
@@ -105,7 +105,7 @@ def test_format_json_is_the_fields(payload_server) -> None:
     fields = {"access_key_id": KEY_ID, "secret_access_key": SECRET, "note": "IAM user bob"}
     with payload_server(access_key(**fields)) as (_, link):
         code, out, err = run(["get", "--format", "json"], NOWHERE, BURNLINK_LINK=link)
-    assert (code, err) == (0, DESTROYED) and json.loads(out) == fields and out.count("\n") == 1
+    assert (code, after_sender(err)) == (0, DESTROYED) and json.loads(out) == fields and out.count("\n") == 1
 
 
 @pytest.mark.parametrize("form", ["env", "credentials"])
@@ -115,7 +115,7 @@ def test_an_injected_field_never_becomes_a_form(form: str, payload_server) -> No
     assert code == 0  # the view is spent: the values are shown, as plain values
     assert out == (f"access_key_id: {KEY_ID}\\x0a[evil]\\x0acredential_process = sh -c id\n"
                    f"secret_access_key: {SECRET}\nregion: eu-west-1\n")
-    assert err == (f"burnlink: warning: access_key_id missing or not in the shape AWS uses, so no {form} lines were "
+    assert after_sender(err) == (f"burnlink: warning: access_key_id missing or not in the shape AWS uses, so no {form} lines were "
                    "built; the fields are shown as plain values instead.\n" + DESTROYED)
     assert not re.search(r"^(credential_process|\[evil\]|export )", out, re.M)
 
@@ -130,11 +130,12 @@ def test_a_form_of_another_kind_falls_back_to_the_secret_as_sent(payload_server)
     with payload_server(payloads.make_payload("text", text="not a key\n")) as (_, link):
         code, out, err = run(["get", "--format", "env"], NOWHERE, BURNLINK_LINK=link)
     assert (code, out) == (0, "not a key\n")
-    assert err == "burnlink: warning: --format env is for AWS access keys and this secret is text; shown as sent.\n" + DESTROYED
+    assert after_sender(err) == ("burnlink: warning: --format env is for AWS access keys and this secret is text; "
+                                 "shown as sent.\n" + DESTROYED)
     with payload_server(payloads.make_payload("text", text="t", fields={"note": "n"})) as (_, link):
         code, out, err = run(["get", "--format", "json"], NOWHERE, BURNLINK_LINK=link)
     assert (code, out) == (0, "t")
-    assert err == ("burnlink: warning: --format json is for a secret made of fields only; shown as sent (--json prints "
+    assert after_sender(err) == ("burnlink: warning: --format json is for a secret made of fields only; shown as sent (--json prints "
                    "the whole payload).\nnote: n\n" + DESTROYED)
 
 
@@ -158,17 +159,17 @@ def test_a_note_never_joins_a_text_secret_on_stdout(payload_server) -> None:
     with payload_server(payloads.make_payload("text", text="exact bytes", fields={"note": "line one\nline two\r\n\x1b[2J"})) as (_, link):
         code, out, err = run_bytes(["get"], NOWHERE, BURNLINK_LINK=link)
     assert (code, out) == (0, b"exact bytes")
-    assert err == "note: line one\n  line two\n  \\x1b[2J\n" + DESTROYED
+    assert after_sender(err) == "note: line one\n  line two\n  \\x1b[2J\n" + DESTROYED
 
 
 def test_fields_of_a_text_secret_go_to_stderr_and_to_json(payload_server) -> None:
     payload = payloads.make_payload("text", text="t\n", fields={"note": "n", "ticket": "OPS-1"})
     with payload_server(payload) as (_, link):
         code, out, err = run(["get"], NOWHERE, BURNLINK_LINK=link)
-    assert (code, out, err) == (0, "t\n", "note: n\nticket: OPS-1\n" + DESTROYED)
+    assert (code, out, after_sender(err)) == (0, "t\n", "note: n\nticket: OPS-1\n" + DESTROYED)
     with payload_server(payload) as (_, link):
         code, out, _ = run(["get", "--json"], NOWHERE, BURNLINK_LINK=link)
-    assert json.loads(out) == payload
+    assert json.loads(out) == {**payload, "sender": None}
 
 
 def test_the_note_of_a_file_goes_to_stderr(payload_server, tmp_path) -> None:
@@ -176,14 +177,14 @@ def test_the_note_of_a_file_goes_to_stderr(payload_server, tmp_path) -> None:
     with payload_server(payload) as (_, link):
         code, out, err = run(["get", "-o", str(tmp_path)], NOWHERE, BURNLINK_LINK=link)
     assert (code, out) == (0, "")
-    assert err == f"note: for bob\nwrote {tmp_path / 'a.txt'} (1 bytes)\n" + DESTROYED
+    assert after_sender(err) == f"note: for bob\nwrote {tmp_path / 'a.txt'} (1 bytes)\n" + DESTROYED
 
 
 def test_a_text_secret_with_a_note_round_trips_byte_exact(live_server: GunicornProcess) -> None:
     made = send_json(live_server.url, ["--no-code", "--note", "first\nsecond", "-"], "secret\nwithout final newline")
     code, out, err = run_bytes(["get"], live_server.url, BURNLINK_LINK=made["link"])
     assert (code, out) == (0, b"secret\nwithout final newline")
-    assert err == "note: first\n  second\n" + DESTROYED
+    assert after_sender(err) == "note: first\n  second\n" + DESTROYED
 
 
 # --- send: a secret is never altered, only warned about ------------------------------------------

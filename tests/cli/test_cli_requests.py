@@ -1,16 +1,20 @@
-"""`burnlink request`, `respond` and `inbox` against a live server (gunicorn on a real redis-server)."""
+"""`burnlink request`, `respond` and `inbox`, and `receipt` and `burn` of a request, against a live server
+(gunicorn on a real redis-server)."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import redis
 
 from app.core import request as rq
 from app.store import shard_of
-from tests.support import GunicornProcess
-from tests.support.cli import run, run_bytes
+from tests.support import ROOT, GunicornProcess
+from tests.support.cli import Wire, run, run_bytes, send_json
 
 
 def ask(server: str, *args: str) -> dict:
@@ -87,3 +91,79 @@ def test_respond_refuses_an_inbox_link_and_a_damaged_key(live_server: GunicornPr
     other = rq.make_request_link(live_server.url, asked["id"], rq.new_request_keys().q)
     code, _, err = run(["respond", "-"], live_server.url, stdin="x", BURNLINK_LINK=other)
     assert code == 2, err
+
+
+# --- receipt and burn with a request's manage token -------------------------------------------------
+
+
+def test_receipt_and_burn_take_a_request_link_an_inbox_link_or_an_id(live_server: GunicornProcess) -> None:
+    asked = ask(live_server.url)
+    token = asked["manage_token"]
+    code, out, err = run(["receipt", asked["link"]], live_server.url, BURNLINK_TOKEN=token)
+    assert code == 0, err
+    assert "state: open" in out and "answered at: -" in out and "request.created" in out
+    assert run(["respond", "-"], live_server.url, stdin="sk_live_1", BURNLINK_LINK=asked["link"])[0] == 0
+    code, out, err = run(["receipt", asked["id"], "--json"], live_server.url, BURNLINK_TOKEN=token)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["state"] == "answered" and data["answered_at"]
+    assert [e["type"] for e in data["events"]] == ["request.created", "request.opened", "request.answered"]
+    code, _, err = run(["burn", asked["inbox_link"]], live_server.url, BURNLINK_TOKEN=token)
+    assert code == 0 and f"burned request {asked['id']}" in err
+    code, out, _ = run(["receipt", asked["inbox_link"], "--json"], live_server.url, BURNLINK_TOKEN=token)
+    assert json.loads(out)["state"] == "burned"
+    assert run(["burn", asked["id"]], live_server.url, BURNLINK_TOKEN=token)[0] == 0  # harmless to repeat
+    code, _, err = run(["inbox"], live_server.url, BURNLINK_LINK=asked["inbox_link"])
+    assert code == 2 and "ended without an answer" in err  # the unread answer went with the burn
+
+
+def test_a_requests_keys_are_not_sent_with_its_receipt_or_burn(live_server: GunicornProcess, wire: Wire) -> None:
+    asked = ask(live_server.url)
+    for command, link in (("receipt", asked["link"]), ("receipt", asked["inbox_link"]), ("burn", asked["inbox_link"])):
+        assert run([command, link], live_server.url, BURNLINK_TOKEN=asked["manage_token"])[0] == 0
+    sent = wire.dump()
+    assert asked["id"].encode() in sent
+    for link in (asked["link"], asked["inbox_link"]):
+        assert link.split("#", 1)[1].encode() not in sent
+
+
+def test_a_foreign_token_manages_nothing(live_server: GunicornProcess) -> None:
+    asked, other = ask(live_server.url), ask(live_server.url)
+    made = send_json(live_server.url, ["-"], "a secret")
+    code, _, err = run(["burn", asked["link"]], live_server.url, BURNLINK_TOKEN=made["manage_token"])
+    assert code == 1 and "another secret" in err
+    code, _, err = run(["burn", made["id"]], live_server.url, BURNLINK_TOKEN=asked["manage_token"])
+    assert code == 1 and err.startswith("burnlink: ")
+    code, _, err = run(["receipt", asked["id"]], live_server.url, BURNLINK_TOKEN=other["manage_token"])
+    assert code == 1 and err.startswith("burnlink: ")
+    code, _, err = run(["burn", asked["link"]], live_server.url, BURNLINK_TOKEN=None)
+    assert code == 1 and "manage token" in err
+    # Nothing was burned: the request still takes its answer, and the secret still opens.
+    assert run(["respond", "-"], live_server.url, stdin="still open", BURNLINK_LINK=asked["link"])[0] == 0
+    assert run(["get", made["link"], "--code", made["access_code"]], live_server.url)[:2] == (0, "a secret")
+
+
+def test_a_damaged_request_link_is_refused_before_anything_is_sent(live_server: GunicornProcess, wire: Wire) -> None:
+    asked = ask(live_server.url)
+    cut = asked["link"].replace(f"/r/{asked['id']}", f"/r/{asked['id'][:-3]}")
+    wire.requests.clear()
+    code, _, err = run(["receipt", cut], live_server.url, BURNLINK_TOKEN=asked["manage_token"])
+    assert code == 1 and "request id is damaged" in err
+    assert wire.requests == []
+
+
+def test_receipt_wait_returns_once_the_request_is_answered(live_server: GunicornProcess) -> None:
+    asked = ask(live_server.url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BURNLINK_")}
+    env.update(BURNLINK_TOKEN=asked["manage_token"], BURNLINK_SERVER=live_server.url)
+    waiting = subprocess.Popen([sys.executable, "-m", "app.cli", "receipt", "--wait", "--interval", "0.2", asked["link"]],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert run(["respond", "-"], live_server.url, stdin="sk_live_2", BURNLINK_LINK=asked["link"])[0] == 0
+        out, err = waiting.communicate(timeout=60)
+    finally:
+        if waiting.poll() is None:
+            waiting.kill()
+            waiting.communicate()
+    assert waiting.returncode == 0, err
+    assert "state: answered" in out and "request.answered" in out

@@ -14,7 +14,7 @@ import pytest
 
 from app.cli.output import harmless_name, safe_name
 from app.core import payload as payloads
-from tests.support.cli import Wire, run, run_bytes, stub_server
+from tests.support.cli import UNVERIFIED, Wire, after_sender, run, run_bytes, stub_server
 
 NOWHERE = "http://127.0.0.1:9"
 ID = "AAAAAAAAAAAAAAAAAAAAAA"
@@ -75,7 +75,7 @@ def test_views_left_from_the_server_is_printed_escaped(payload_server) -> None:
     with payload_server(text("the secret"), views_left=f"3{ESC}") as (_, link):
         code, out, err = run(["get"], NOWHERE, BURNLINK_LINK=link)
     assert (code, out) == (0, "the secret")
-    assert err == f"3{SHOWN} view(s) left.\n"
+    assert after_sender(err) == f"3{SHOWN} view(s) left.\n"
 
 
 def test_send_escapes_the_servers_expiry_and_token() -> None:
@@ -135,7 +135,7 @@ def test_get_never_writes_a_dotfile_or_an_auto_loaded_name_here(payload_server, 
     assert (code, out) == (0, "")
     assert sorted(os.listdir(tmp_path)) == ["_conftest.py", "dot.bash_aliases", "plain.txt", "report_gpj.exe"]
     assert (tmp_path / "dot.bash_aliases").read_bytes() == b"data of .bash_aliases"
-    assert err.splitlines() == [
+    assert after_sender(err).splitlines() == [
         "wrote dot.bash_aliases (21 bytes); renamed from .bash_aliases: a shell or tool may load a file of that name by "
         "itself (--force keeps the name)",
         "wrote _conftest.py (19 bytes); renamed from conftest.py: a shell or tool may load a file of that name by itself "
@@ -159,7 +159,7 @@ def test_force_writes_a_dotfile_under_its_own_name(payload_server, tmp_path: Pat
 def test_the_link_from_stdin(payload_server, wire: Wire) -> None:
     with payload_server(text("from stdin")) as (_, link):
         code, out, err = run(["get", "-"], NOWHERE, link + "\n")
-    assert (code, out, err) == (0, "from stdin", "The secret is now destroyed on the server.\n")
+    assert (code, out, after_sender(err)) == (0, "from stdin", "The secret is now destroyed on the server.\n")
     assert len(wire.requests) == 2
 
 
@@ -171,7 +171,7 @@ def test_the_link_from_stdin_without_a_dash_when_stdin_is_not_a_terminal(payload
 def test_the_link_and_the_code_both_from_stdin(payload_server) -> None:
     with payload_server(text("guarded"), code="purple-monkey-dish") as (_, link):
         code, out, err = run(["get", "-", "--code-stdin"], NOWHERE, f"{link}\npurple-monkey-dish\n")
-    assert (code, out, err) == (0, "guarded", "The secret is now destroyed on the server.\n")
+    assert (code, out, after_sender(err)) == (0, "guarded", "The secret is now destroyed on the server.\n")
 
 
 def test_the_code_from_a_file(payload_server, tmp_path: Path) -> None:
@@ -179,7 +179,7 @@ def test_the_code_from_a_file(payload_server, tmp_path: Path) -> None:
     code_file.write_text("purple-monkey-dish\n")
     with payload_server(text("guarded"), code="purple-monkey-dish") as (_, link):
         code, out, err = run(["get", "--code-file", str(code_file)], NOWHERE, BURNLINK_LINK=link)
-    assert (code, out, err) == (0, "guarded", "The secret is now destroyed on the server.\n")
+    assert (code, out, after_sender(err)) == (0, "guarded", "The secret is now destroyed on the server.\n")
 
 
 def test_the_code_from_stdin_with_the_link_in_the_environment(payload_server) -> None:
@@ -192,14 +192,14 @@ def test_the_link_and_code_on_the_command_line_still_work_with_a_warning(payload
     with payload_server(text("guarded"), code="purple-monkey-dish") as (_, link):
         code, out, err = run(["get", link, "--code", "purple-monkey-dish"], NOWHERE)
     assert (code, out) == (0, "guarded")
-    assert err == CODE_WARNING + LINK_WARNING + "The secret is now destroyed on the server.\n"  # click: options first
+    assert err == CODE_WARNING + LINK_WARNING + UNVERIFIED + "The secret is now destroyed on the server.\n"  # click: options first
     assert "purple-monkey-dish" not in err and link not in err
 
 
 def test_the_environment_gives_no_warning(payload_server) -> None:
     with payload_server(text("guarded"), code="purple-monkey-dish") as (_, link):
         code, _, err = run(["get"], NOWHERE, BURNLINK_LINK=link, BURNLINK_CODE="purple-monkey-dish")
-    assert code == 0 and err == "The secret is now destroyed on the server.\n"
+    assert code == 0 and err == UNVERIFIED + "The secret is now destroyed on the server.\n"
 
 
 def test_the_link_is_asked_for_without_echo_at_a_terminal(payload_server, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ from app.cli import expiry
 from app.core import kinds
 from app.core import payload as payloads
 from tests.support import GunicornProcess
-from tests.support.cli import Wire, run, send_json
+from tests.support.cli import Wire, after_sender, run, send_json
 
 NOWHERE = "http://127.0.0.1:9"
 KEY_ID = "ASIAY34FZKBOKMUTVV7A"
@@ -138,7 +138,7 @@ def test_send_recognises_the_three_export_lines(live_server: GunicornProcess) ->
     assert err == ("burnlink: these credentials carry no expiration; the link's lifetime is not capped at theirs "
                    "(--ttl sets it).\n")
     code, out, _ = run(["get", "--json"], live_server.url, BURNLINK_LINK=json.loads(out)["link"])
-    assert json.loads(out) == session_without_expiration()
+    assert json.loads(out) == {**session_without_expiration(), "sender": None}
 
 
 def session_without_expiration() -> dict:
@@ -204,7 +204,7 @@ def test_get_shows_the_expiry_on_stderr(payload_server) -> None:
     assert code == 0
     assert out == "".join(f"{name}: {fields[name]}\n" for name in ("access_key_id", "secret_access_key", "session_token",
                                                                    "expiration"))
-    assert err == f"note: {ROLE}\nexpires: {fields['expiration']} (in 47 minutes)\n" + DESTROYED
+    assert after_sender(err) == f"note: {ROLE}\nexpires: {fields['expiration']} (in 47 minutes)\n" + DESTROYED
 
 
 def test_get_says_when_they_have_expired(payload_server) -> None:
@@ -222,7 +222,7 @@ def test_format_env_has_the_session_token(payload_server) -> None:
     assert code == 0
     assert out == (f"export AWS_ACCESS_KEY_ID='{KEY_ID}'\nexport AWS_SECRET_ACCESS_KEY='{SECRET}'\n"
                    f"export AWS_SESSION_TOKEN='{TOKEN}'\nexport AWS_DEFAULT_REGION='eu-west-1'\n")
-    assert err == f"expires: {payload['fields']['expiration']} (in 47 minutes)\n" + DESTROYED
+    assert after_sender(err) == f"expires: {payload['fields']['expiration']} (in 47 minutes)\n" + DESTROYED
 
 
 def test_format_credentials_has_aws_session_token(payload_server) -> None:
@@ -239,14 +239,14 @@ def test_format_credential_process_is_the_version_1_document(payload_server) -> 
     assert code == 0 and out.count("\n") == 1
     assert json.loads(out) == {"Version": 1, "AccessKeyId": KEY_ID, "SecretAccessKey": SECRET, "SessionToken": TOKEN,
                                "Expiration": payload["fields"]["expiration"]}
-    assert err == f"region: eu-west-1\nexpires: {payload['fields']['expiration']} (in 47 minutes)\n" + DESTROYED
+    assert after_sender(err) == f"region: eu-west-1\nexpires: {payload['fields']['expiration']} (in 47 minutes)\n" + DESTROYED
 
 
 def test_format_credential_process_of_a_long_term_key(payload_server) -> None:
     key = payloads.make_payload("aws-access-key", fields={"access_key_id": "AKIAIOSFODNN7EXAMPLE", "secret_access_key": SECRET})
     with payload_server(key) as (_, link):
         code, out, err = run(["get", "--format", "credential-process"], NOWHERE, BURNLINK_LINK=link)
-    assert (code, err) == (0, DESTROYED)
+    assert (code, after_sender(err)) == (0, DESTROYED)
     assert json.loads(out) == {"Version": 1, "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "SecretAccessKey": SECRET}
 
 
@@ -261,7 +261,7 @@ def test_a_malformed_session_builds_no_form(form: str, bad: dict, payload_server
     assert code == 0  # the view is spent: the plain values, never lost
     assert out.startswith(f"access_key_id: {KEY_ID}\n") and "export " not in out and "Version" not in out
     assert "\ncredential_process" not in out
-    assert err.startswith(f"burnlink: warning: {next(iter(bad))} missing or not in the shape AWS uses, so no {form} lines")
+    assert after_sender(err).startswith(f"burnlink: warning: {next(iter(bad))} missing or not in the shape AWS uses, so no {form} lines")
 
 
 def test_a_session_without_its_token_builds_no_form(payload_server) -> None:

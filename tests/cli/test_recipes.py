@@ -20,7 +20,7 @@ RECIPES = (ROOT / "docs" / "recipes.md").read_text(encoding="utf-8")
 BLOCKS = [(re.findall(r"<!-- expect: (.*?) -->", expects), script)
           for expects, script in re.findall(r"((?:<!-- expect: .*? -->\n)+)```sh\n(.*?)```", RECIPES, re.S)]
 TOPICS = ["access key", "Temporary credentials", "Straight into the AWS CLI", "Several new IAM users", "password reset", "MFA",
-          ".env", "only curl", "script", "Offboarding", "Ask a vendor"]
+          ".env", "only curl", "script", "API tokens", "Offboarding", "Ask a vendor"]
 
 
 def test_every_sh_block_has_expectations_and_every_topic_a_recipe() -> None:

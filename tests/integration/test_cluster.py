@@ -20,6 +20,7 @@ from app.core import payload as payloads
 from app.core import protocol as p
 from app.store import Store, connect
 from tests.support import GunicornProcess
+from tests.support.accounts_contract import AccountsContract
 from tests.support.api import create, race_for_views, receipt
 from tests.support.cluster import RedisCluster
 from tests.support.request_contract import RequestContract
@@ -56,6 +57,16 @@ class TestStoreOnCluster(StoreContract):
 
 class TestRequestsOnCluster(RequestContract):
     """The whole request store contract, on a RedisCluster client."""
+
+    @pytest.fixture
+    def redis_client(self, cluster: RedisCluster) -> Iterator[ClusterClient]:
+        client = cluster_client(cluster)
+        yield client
+        client.close()
+
+
+class TestAccountsOnCluster(AccountsContract):
+    """The whole accounts contract (sessions, API tokens, creator indexes), on a RedisCluster client."""
 
     @pytest.fixture
     def redis_client(self, cluster: RedisCluster) -> Iterator[ClusterClient]:

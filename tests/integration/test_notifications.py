@@ -31,6 +31,7 @@ from app.core import payload as payloads
 from app.core import protocol as p
 from tests.support import ROOT, GunicornProcess, RedisProcess, free_port, wait_for
 from tests.support.api import create, post_create, post_secret, receipt, reveal, storm
+from tests.support.asks import ask
 from tests.support.receivers import SmtpReceiver, WebhookReceiver, make_certificate
 from tests.support.workers import SECRET_KEY, WorkerProcess
 
@@ -188,6 +189,30 @@ def test_an_expiry_is_reported_by_the_sweep(server: GunicornProcess, receiver: W
     wait_for(lambda: receiver.of(made.id, "secret.expired"), timeout=20, what="the expired event")
     assert receiver.of(made.id, "secret.expired")[0]["timestamp"] == expires_at
     assert receipt(server.url, made)["state"] == "expired"
+
+
+def test_requests_that_end_unanswered_or_unread_are_reported_by_the_sweep(
+        server: GunicornProcess, receiver: WebhookReceiver, start_worker: Callable[..., WorkerProcess]) -> None:
+    start_worker()
+    events = ["request.answered", "request.read", "request.expired"]
+    unanswered, unread, read = (ask(requests, note=None, base=server.url, ttl=2, notify=[webhook(receiver, events)])
+                                for _ in range(3))
+    for asked in (unread, read):
+        assert requests.post(f"{server.url}/api/v1/requests/{asked.rid}/answer", json=asked.answer_body(),
+                             timeout=10).status_code == 204
+    assert requests.post(f"{server.url}/api/v1/requests/{read.rid}/inbox", json={"inbox": read.inbox},
+                         timeout=10).status_code == 200
+    wait_for(lambda: receiver.of(unanswered.rid, "request.expired") and receiver.of(unread.rid, "request.expired"),
+             timeout=20, what="the expired events")
+    for asked in (unanswered, unread):
+        assert receiver.of(asked.rid, "request.expired")[0]["timestamp"] == asked.created["expires_at"]
+        seen = requests.get(f"{server.url}/api/v1/requests/{asked.rid}/receipt",
+                            headers={"Authorization": f"Bearer {asked.token}"}, timeout=10).json()
+        assert seen["state"] == "expired" and [e["type"] for e in seen["events"]].count("request.expired") == 1
+    # A request read in time ended with its read: the sweep has nothing to say about it.
+    wait_for(lambda: receiver.of(read.rid, "request.read"), timeout=20, what="the read event")
+    assert receiver.of(read.rid, "request.expired") == []
+    assert [e["type"] for e in receiver.of(unread.rid)] == ["request.answered", "request.expired"]
 
 
 def test_a_private_literal_is_refused_at_creation_without_the_allow_list(redis_server: RedisProcess) -> None:
@@ -362,7 +387,7 @@ def test_the_audit_command_exports_the_trail(server: GunicornProcess, redis_serv
     assert [r["type"] for r in mine] == ["secret.created", "secret.revealed"]
     assert mine[1]["views_left"] == 0 and mine[1]["network"] == "127.0.0.0/24"
     csv = subprocess.run([*command, "--format", "csv"], env=run_env, capture_output=True, text=True, timeout=30, cwd=ROOT)
-    assert csv.returncode == 0 and csv.stdout.splitlines()[0] == "time,type,id,views_left,attempts_left,network,agent"
+    assert csv.returncode == 0 and csv.stdout.splitlines()[0] == "time,type,id,creator,label,views_left,attempts_left,network,agent"
     assert any(made.id in line and "secret.revealed" in line for line in csv.stdout.splitlines())
     bad = subprocess.run([*command[:2], "--since", "a week"], env=run_env, capture_output=True, text=True, timeout=30,
                          cwd=ROOT)

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as protocol from "../../static/js/protocol.js";
+import * as request from "../../static/js/request.js";
 import { Sentence, sentenceOf } from "../../static/js/sentences.js";
 
 const english = JSON.parse(readFileSync(new URL("../../static/i18n/en.json", import.meta.url), "utf8"));
@@ -43,6 +44,15 @@ test("a ciphertext or payload that does not open", async () => {
   assert.equal(sentenceOf(refusal(() => protocol.fileBytes({ name: "a", type: "", data: "***" }))).key, "err_payload");
 });
 
+test("an answer that does not open with the inbox key, on the inbox page", async () => {
+  const keys = await request.newRequestKeys();
+  const other = await request.newRequestKeys();
+  const rid = "AAAAAAAAAAAAAAAAAAAAAA";
+  const sealed = await request.sealAnswer(protocol.makePayload({ text: "x" }), other.Q, rid);
+  assert.equal(sentenceOf(await asyncRefusal(() => request.openAnswer(sealed, keys, rid))).key, "err_answer_damaged");
+  assert.equal(sentenceOf(await asyncRefusal(() => request.openAnswer(new Uint8Array(8), keys, rid))).key, "err_answer_damaged");
+});
+
 test("the page's own sentences pass through; anything else is the generic one", () => {
   assert.deepEqual(sentenceOf(new Sentence("err_busy")), { key: "err_busy", vars: {} });
   assert.deepEqual(sentenceOf(new Sentence("err_views", { max: 10 })), { key: "err_views", vars: { max: 10 } });
@@ -51,7 +61,8 @@ test("the page's own sentences pass through; anything else is the generic one", 
 });
 
 test("every sentence it can name is in the catalogs", () => {
-  for (const key of ["err_code_length", "err_code_ascii", "err_code_chars", "err_undecryptable", "err_payload", "err_unexpected"]) {
+  for (const key of ["err_code_length", "err_code_ascii", "err_code_chars", "err_undecryptable", "err_payload", "err_answer_damaged",
+    "err_unexpected"]) {
     assert.ok(key in english, key);
   }
   assert.deepEqual(english.err_code_length.match(/\{\w+\}/g), ["{min}", "{max}"]);

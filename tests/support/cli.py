@@ -23,16 +23,32 @@ def _entry(ctx: click.Context) -> None:
     ctx.exit(main(list(ctx.args)))
 
 
+# A token in the caller's own environment must not turn the tests' anonymous creates into signed-in ones.
+NO_API_TOKEN: dict[str, str | None] = {"BURNLINK_API_TOKEN": None, "BURNLINK_API_TOKEN_FILE": None}
+
+
+# What `burnlink get` says first (on stderr) about a secret made without sign-in.
+UNVERIFIED = "Sender not verified\n"
+
+
+def after_sender(err: str) -> str:
+    """``err`` after get's first line, which must say the sender is not verified."""
+    assert err.startswith(UNVERIFIED), err
+    return err[len(UNVERIFIED):]
+
+
 def run(args: list[str], server: str, stdin: str | bytes | None = None, **env: str | None) -> tuple[int, str, str]:
     """Run the CLI in-process as a user would; return (exit code, stdout, stderr)."""
     result = CliRunner().invoke(_entry, args, input=stdin, env={"BURNLINK_SERVER": server, "BURNLINK_CODE": None,
-                                                                "BURNLINK_TOKEN": None, **env}, catch_exceptions=False)
+                                                                "BURNLINK_TOKEN": None, **NO_API_TOKEN, **env},
+                                catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
 def run_bytes(args: list[str], server: str, stdin: str | bytes | None = None, **env: str | None) -> tuple[int, bytes, str]:
     """Like :func:`run`, with stdout as the exact bytes written."""
-    result = CliRunner().invoke(_entry, args, input=stdin, env={"BURNLINK_SERVER": server, **env}, catch_exceptions=False)
+    result = CliRunner().invoke(_entry, args, input=stdin, env={"BURNLINK_SERVER": server, **NO_API_TOKEN, **env},
+                                catch_exceptions=False)
     return result.exit_code, result.stdout_bytes, result.stderr
 
 

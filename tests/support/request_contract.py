@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from redis.crc import key_slot
 
 from app.core.errors import InvalidInput, NotFound
 from app.core.protocol import sha256
-from app.store import AlreadyAnswered, Delivery, RequestStore, Store
+from app.store import AlreadyAnswered, Delivery, RequestStore, Store, shard_of
 
 ANSWER, INBOX = sha256(b"answer"), sha256(b"inbox")
 BLOB = bytes(range(256)) * 2 + b"\x00\r\n"
@@ -168,3 +169,42 @@ class RequestContract:
         assert secrets_store.set_delivery(rid, 1, Delivery("delivered", 1, "200")) is True
         assert [d.state for d in requests_store.receipt(rid).deliveries] == ["pending", "delivered"]
         assert secrets_store.set_delivery("A" * 22, 0, Delivery("delivered", 1, "200")) is False
+
+    def test_an_expiry_is_recorded_once_whoever_sees_it_first(self, requests_store: RequestStore) -> None:
+        def made(deliver: bool = True) -> tuple[str, int]:
+            created = requests_store.create(ANSWER, INBOX, ttl=600, deliver=deliver)
+            return created.id, created.expires_at
+
+        (swept, swept_at), (seen, seen_at), (unread, unread_at) = made(), made(), made()
+        read, burned, quiet = made()[0], made()[0], made(deliver=False)[0]
+        for rid in (unread, read):
+            requests_store.answer(rid, ANSWER, BLOB)
+        requests_store.read_answer(read, INBOX)
+        requests_store.burn(burned)
+        due = Store(requests_store.client, prefix=requests_store.prefix)
+
+        def listed(rid: str, now: int) -> bool:
+            return f"r:{rid}" in due.due(shard_of(rid), now)
+
+        # Only open or answered requests whose events are delivered wait in the due index.
+        assert listed(swept, swept_at) and listed(unread, unread_at)
+        assert not any(listed(rid, swept_at + 5) for rid in (read, burned, quiet))
+        assert requests_store.settle_expiry(swept) == 0 and listed(swept, swept_at)  # not yet: it stays
+        requests_store.clock = lambda: time.time() + 601
+        assert requests_store.settle_expiry(swept) == 1 and requests_store.settle_expiry(swept) == 0
+        assert requests_store.receipt(seen).state == "expired"  # the receipt saw it first
+        assert requests_store.settle_expiry(seen) == 0
+        assert requests_store.settle_expiry(unread) == 1  # answered, never read: the answer is gone
+        assert requests_store.client.exists(requests_store.keys(unread)[1]) == 0
+        for rid, expires_at in ((swept, swept_at), (seen, seen_at), (unread, unread_at)):
+            assert not listed(rid, expires_at + 5)
+            receipt = requests_store.receipt(rid)
+            assert receipt.state == "expired"
+            assert receipt.events[-1].type == "request.expired" and receipt.events[-1].at == expires_at
+            assert [e.type for e in receipt.events].count("request.expired") == 1
+            entries = [f[b"m"].decode().split(",") for _, f in requests_store.client.xrange(requests_store.keys(rid)[2])]
+            assert [e[1] for e in entries if e[0] == rid][-1] == "qx"
+        assert [e.type for e in requests_store.receipt(quiet).events] == ["request.created", "request.expired"]
+        quiet_stream = requests_store.client.xrange(requests_store.keys(quiet)[2])
+        assert not any(f[b"m"].decode().startswith(quiet) for _, f in quiet_stream)  # its events stay in its receipt
+        assert requests_store.receipt(read).state == "read" and requests_store.receipt(burned).state == "burned"

@@ -17,6 +17,7 @@ from redis.crc import key_slot
 from app.core.errors import NotFound, WrongAccessCode
 from app.core.protocol import sha256
 from app.store import Store
+from app.store.pieces import pieces
 
 LINK, AUTH = sha256(b"link"), sha256(b"auth")
 # A receipt's event history: 'code,epoch[,count]' entries joined by ';' (no client facts by default).
@@ -150,6 +151,29 @@ class StoreContract:
         store.reveal(sid, LINK, AUTH)
         receipt = b"".join(store.client.hgetall(receipt_key).values())
         assert BLOB[:32] not in receipt and LINK not in receipt and AUTH not in receipt
+
+    def test_a_large_blob_is_kept_in_exact_pieces_and_read_back_byte_for_byte(self, store: Store) -> None:
+        # Just over 64 KiB: one string would be rounded up to 80 KiB by the allocator.
+        blob = secrets.token_bytes(65536 + 900)
+        sid = store.create(blob, LINK, AUTH, ttl=600, views=2, has_code=True).id
+        secret_key, _ = store.keys(sid)
+        assert store.client.type(secret_key) == b"hash" and store.client.hlen(secret_key) == len(pieces(LINK + AUTH, blob))
+        assert 0 < store.client.ttl(secret_key) <= 600
+        assert store.metadata(sid, LINK).views_left == 2
+        with pytest.raises(NotFound):
+            store.metadata(sid, AUTH)
+        with pytest.raises(WrongAccessCode):
+            store.reveal(sid, LINK, LINK)
+        assert store.reveal(sid, LINK, AUTH).blob == blob
+        assert store.reveal(sid, LINK, AUTH).blob == blob
+        assert store.client.exists(secret_key) == 0
+        other = store.create(blob, LINK, AUTH, ttl=600, views=1, has_code=True).id
+        assert store.burn(other) is True and store.client.exists(store.keys(other)[0]) == 0
+        destroyed = store.create(blob, LINK, AUTH, ttl=600, views=1, has_code=True).id
+        for _ in range(5):
+            with pytest.raises(WrongAccessCode):
+                store.reveal(destroyed, LINK, LINK)
+        assert store.client.exists(store.keys(destroyed)[0]) == 0 and store.receipt(destroyed).state == "destroyed"
 
     def test_metadata_consumes_nothing_and_records_the_opening(self, store: Store) -> None:
         sid = self.make(store, views=2)

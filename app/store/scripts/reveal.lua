@@ -4,7 +4,7 @@
 -- KEYS: secret, receipt, stream, due index.
 -- ARGV: link verifier, auth verifier, now, wrong codes allowed, id, client facts, stream TTL.
 -- Returns {0} not found, {2, attempts_left} wrong code, {1, blob, views_left} revealed.
-local head = redis.call('GETRANGE', KEYS[1], 0, 63)
+local head = blob_head(KEYS[1])
 if #head < 64 or string.sub(head, 1, 32) ~= ARGV[1] then return {0} end
 -- No receipt (evicted or deleted): not found, and no write, since a write would make a key
 -- without a TTL.
@@ -24,7 +24,7 @@ if string.sub(head, 33, 64) ~= ARGV[2] then
   return {2, left}
 end
 n = tonumber(n) - 1
-local c = redis.call('GETRANGE', KEYS[1], 64, -1)
+local c = blob_body(KEYS[1])
 if n <= 0 then
   n = 0
   redis.call('DEL', KEYS[1])

@@ -71,6 +71,16 @@ def test_the_slack_sentence_reads_like_a_person_wrote_it() -> None:
         {"text": "Your burnlink secret AbC123… was burned just now."}
 
 
+def test_a_requests_events_name_a_request() -> None:
+    at = 1767225600
+    assert sentence(SECRET_ID, Event("request.expired", at), at + 20) == "Your burnlink request AbC123… expired 20 seconds ago."
+    assert sentence(SECRET_ID, Event("request.answered", at), at) == "Your burnlink request AbC123… was answered just now."
+    message = email_message(SECRET_ID, Event("request.read", at), at, sender="burnlink@example.com", to="alice@example.com",
+                            msg_id="msg_e3_5-0_t1")
+    assert message["Subject"] == "burnlink: your request AbC123… had its answer read"
+    assert "a burnlink request was created" in message.get_content()
+
+
 def test_the_email_is_plain_text_with_a_stable_message_id() -> None:
     at = 1767225600
     message = email_message(SECRET_ID, Event("secret.destroyed", at), at + 61, sender="burnlink@example.com",

@@ -24,6 +24,7 @@ from app.notifications.queue import GROUP, Queue
 from app.notifications.worker import Worker
 from app.store import Event
 from tests.support.api import make_secret
+from tests.support.asks import ask
 from tests.support.receivers import WebhookReceiver
 
 WHSEC = "whsec_" + base64.b64encode(b"s" * 32).decode()
@@ -217,6 +218,26 @@ def test_the_sweep_reports_an_expiry(build: Callable, receiver: WebhookReceiver)
     assert receipt(app, made)["state"] == "expired"
 
 
+def test_the_sweep_reports_a_request_that_expired_unanswered(build: Callable, receiver: WebhookReceiver) -> None:
+    clock = Clock()
+    app, worker = build(clock=clock)
+    asked = ask(app.test_client(), note=None, ttl=60, notify=[webhook(receiver.url, ["request.expired"])])
+    worker.step()
+    assert receiver.of(asked.rid) == []  # not due yet
+    # The worker's clock, which the sweep settles a request's expiry by (within the receiver's
+    # tolerance for a signature's time).
+    clock.offset = 61
+    worker._next_sweep = 0
+    worker.step()
+    worker.step()
+    events = receiver.of(asked.rid)
+    assert [e["type"] for e in events] == ["request.expired"]
+    assert events[0]["timestamp"] == asked.created["expires_at"]
+    worker._next_sweep = 0
+    worker.step()
+    assert len(receiver.of(asked.rid)) == 1  # recorded once: it left the due index
+
+
 def test_the_audit_trail_records_each_event_once_and_nothing_secret(build: Callable, receiver: WebhookReceiver) -> None:
     app, worker = build(client_facts=True)
     made = make_secret(app.test_client(), notify=[webhook(receiver.url)])
@@ -268,9 +289,21 @@ def test_email_rate_limits_per_secret_and_for_the_service() -> None:
     config = settings(smtp_url="smtp://mail.example.com", notify_email_domains=("example.com",),
                             notify_email_per_secret=2, notify_email_per_minute=3)
     deliverer = Deliverer(client, "bl", config)
-    assert [deliverer._may_send("A" * 22, 100) for _ in range(3)] == [True, True, False]
-    assert [deliverer._may_send("B" * 22, 100) for _ in range(2)] == [True, False]  # the service's 3 are spent
-    assert deliverer._may_send("C" * 22, 101) is True  # a new minute
+    assert [deliverer._may_send("A" * 22, 100, "") for _ in range(3)] == [True, True, False]
+    assert [deliverer._may_send("B" * 22, 100, "") for _ in range(2)] == [True, False]  # the service's 3 are spent
+    assert deliverer._may_send("C" * 22, 101, "") is True  # a new minute
+    assert all(client.ttl(key) > 0 for key in client.scan_iter("*"))
+
+
+def test_a_signed_in_creator_has_one_email_budget_across_their_secrets() -> None:
+    client = fakeredis.FakeRedis(server=fakeredis.FakeServer())
+    config = settings(notify_email_per_secret=5, notify_email_per_minute=100, notify_email_per_creator=3)
+    deliverer = Deliverer(client, "bl", config)
+    sent = [deliverer._may_send(sid * 22, 100, "alice@example.com") for sid in "ABCD"]
+    assert sent == [True, True, True, False]  # four secrets, one creator: her three are spent
+    assert deliverer._may_send("E" * 22, 100, "bob@example.com") is True  # another creator's budget
+    assert deliverer._may_send("F" * 22, 100, "") is True  # anonymous secrets keep the per-secret budget only
+    assert deliverer._may_send("G" * 22, 101, "alice@example.com") is True  # a new minute
     assert all(client.ttl(key) > 0 for key in client.scan_iter("*"))
 
 

@@ -25,6 +25,7 @@ def every_route(app: Flask, made: Any) -> list[tuple[str, str, dict]]:
     requests = []
     for rule in app.url_map.iter_rules():
         path = rule.rule.replace("<sid>", made.id).replace("<path:filename>", "css/app.css").replace("<tag>", "de")
+        path = path.replace("<email>", "alice@example.com").replace("<token_id>", "0123456789abcdef")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             requests.append((method, path, {"headers": {"Authorization": f"Bearer {made.token}", "X-Burnlink-Link": made.link}}))
     requests += [("GET", "/no/such/page", {}), ("GET", "/api/v1/nothing", {}), ("GET", "/s/not-an-id", {})]
@@ -55,7 +56,7 @@ def test_security_headers_on_every_route(app: Flask) -> None:
                 assert headers[name] == value, (path, name)
         else:
             assert headers["Content-Security-Policy"] == PAGE_CSP, path
-        if path.startswith("/s/"):
+        if path.startswith(("/s/", "/r/")):
             assert headers["Cache-Control"] == "no-store", path
         seen += 1
     assert seen >= 10

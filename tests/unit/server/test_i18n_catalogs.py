@@ -159,7 +159,8 @@ def say(catalog: dict[str, Any], tag: str, key: str, n: str | None) -> str:
     return BRACES.sub(lambda m: n if m[1] == "n" and n is not None else m[0], entry)
 
 
-PAGES = ["/", "/s/AAAAAAAAAAAAAAAAAAAAAA", "/s/not-an-id"]
+PAGES = ["/", "/s/AAAAAAAAAAAAAAAAAAAAAA", "/s/not-an-id", "/r/AAAAAAAAAAAAAAAAAAAAAA", "/r/AAAAAAAAAAAAAAAAAAAAAA/inbox",
+         "/r/not-an-id", "/r/not-an-id/inbox", "/me", "/tokens", "/admin"]
 
 
 @pytest.mark.parametrize("tag", list(LANGUAGES))
@@ -181,7 +182,8 @@ def test_the_templates_say_what_the_json_says(client: FlaskClient, tag: str) -> 
             for pair in filter(None, (marks.get("data-i18n-attr") or "").split(";")):
                 name, key = (part.strip() for part in pair.split("="))
                 assert marks[name] == catalog[key], (path, element, name)
-    assert {"create_title", "reveal_title", "gone_title", "footer", "ttl_days"} <= seen
+    assert {"create_title", "reveal_title", "gone_title", "footer", "ttl_days", "answer_title", "inbox_title",
+            "request_gone_body", "inbox_gone_body"} <= seen
 
 
 # --- the scripts name only keys that exist ----------------------------------------------------------

@@ -53,7 +53,8 @@ def test_a_webhook_target_is_kept_sealed_and_shown_only_by_type(client: Any, app
     opened = open_targets(services.store.targets(made.id), services.notifications.keys, made.id)
     assert [t.url for t in opened] == [WEBHOOK["url"], "https://hooks.slack.com/services/T/B/x"]
     assert opened[0].secret == WHSEC and opened[0].events == ("secret.revealed", "secret.destroyed",
-                                                              "secret.expired", "secret.burned")
+                                                              "secret.expired", "secret.burned", "request.answered",
+                                                              "request.expired", "request.burned")
 
 
 def test_sealed_targets_open_only_for_their_own_secret_and_after_a_key_rotation(client: Any, app: Flask) -> None:

@@ -59,6 +59,10 @@ NOT_PROVOKED: dict[tuple[str, str, str], str] = {
     # provokes these two with tight limits and checks them against the document.
     (S, "post", "429"): "provoked by test_rate_limited_matches_document",
     (REVEAL, "post", "429"): "provoked by test_rate_limited_matches_document",
+    **{(path, method, "429"): "provoked by test_rate_limited_requests_match_document"
+       for path, method in (("/api/v1/requests", "post"), ("/api/v1/requests/{id}", "get"), ("/api/v1/requests/{id}/note", "put"),
+                            ("/api/v1/requests/{id}/answer", "post"), ("/api/v1/requests/{id}/inbox", "get"),
+                            ("/api/v1/requests/{id}/inbox", "post"))},
 }
 
 
@@ -255,11 +259,23 @@ def broken_redis() -> redis.Redis:
     )
 
 
+ALICE, ADMIN = "alice@example.com", "root@example.com"
+ACCOUNTS: dict[str, Any] = {"trusted_user_header": "X-Forwarded-Email", "trusted_proxy_networks": ("127.0.0.0/8", "::1/128"),
+                            "admins": (ADMIN,)}
+
+
 APPS: dict[str, Callable[[Callable[..., Flask]], Flask]] = {
     "default": lambda make_app: make_app(),
     # max_blob 1024 → bodies over (1024·4+2)//3 + 64 KiB are refused by the framework.
     "small": lambda make_app: make_app(max_blob=1024),
     "down": lambda make_app: make_app(redis_client=broken_redis()),
+    # Creators: an authenticating proxy on loopback vouches for them (X-Forwarded-Email); root is an admin.
+    "accounts": lambda make_app: make_app(**ACCOUNTS),
+    "accounts down": lambda make_app: make_app(redis_client=broken_redis(), **ACCOUNTS),
+    "signed-in": lambda make_app: make_app(creators="signed-in", **ACCOUNTS),
+    "reveal-only": lambda make_app: make_app(mode="reveal-only"),
+    "require code": lambda make_app: make_app(require_code=True),
+    "max file": lambda make_app: make_app(max_file=1),
 }
 
 
@@ -431,6 +447,138 @@ def _request_cases() -> list[Case]:
     ]
 
 
+ME, MINE, MINE_ONE = "/api/v1/me", "/api/v1/me/secrets", "/api/v1/me/secrets/{id}"
+TOKENS, TOKEN_ONE = "/api/v1/me/tokens", "/api/v1/me/tokens/{token_id}"
+CSECRETS, CSESSIONS, AUDIT = "/api/v1/creators/{email}/secrets", "/api/v1/creators/{email}/sessions", "/api/v1/audit"
+DEAD_TOKEN = "blt_" + "A" * 43  # an API token's shape, but no such token
+
+
+def _as(w: World, email: str = ALICE, csrf: bool = True) -> dict[str, str]:
+    """The headers of a creator the proxy vouches for, with the CSRF token a page would send."""
+    headers = {"X-Forwarded-Email": email}
+    if csrf:
+        headers["X-CSRF-Token"] = w.client.get(ME, headers=headers).get_json()["csrf_token"]
+    return headers
+
+
+def _mine(w: World, email: str = ALICE) -> str:
+    """The id of a secret ``email`` made."""
+    response = w.client.post(S, json=create_body(label="db password", kind="text")[0], headers=_as(w, email))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["id"]
+
+
+def _api_token(w: World, email: str = ALICE) -> str:
+    return w.app.extensions["burnlink"].accounts.issue_token(email, "ci", 3600)[0]
+
+
+def _token_id(w: World) -> str:
+    return w.app.extensions["burnlink"].accounts.issue_token(ALICE, "ci", 3600)[1].id
+
+
+def _account_cases() -> list[Case]:
+    a = "accounts"
+    query = {"query_string": {"x": "1"}}
+    unknown_x = _problem_field("x", "unknown_field")
+    admin_only = {"code": "policy_forbidden", "policy": "admins"}
+    return [
+        Case("policy", "/api/v1/policy", "get", 200, lambda w: {}, expect={"mode": "full", "creators": "anyone"}),
+        Case("create 401 sign in", S, "post", 401, lambda w: {"json": create_body()[0]}, app="signed-in",
+             expect={"code": "sign_in_required"}),
+        Case("create 403 reveal-only", S, "post", 403, lambda w: {"json": create_body()[0]}, app="reveal-only",
+             expect={"code": "policy_forbidden", "policy": "mode"}),
+        Case("create 400 require code", S, "post", 400, lambda w: {"json": create_body()[0]}, app="require code",
+             expect={"code": "policy_violation", "policy": "require_code"}),
+        Case("create 413 max_file", S, "post", 413, lambda w: {"data": "x" * 5000, "content_type": "text/plain"},
+             app="max file", expect={"code": "too_large", "policy": "max_file", "limit": 1}),
+        Case("request create 401 sign in", Q, "post", 401, lambda w: {"json": _request_body()}, app="signed-in",
+             expect={"code": "sign_in_required"}),
+        Case("request create 403 reveal-only", Q, "post", 403, lambda w: {"json": _request_body()}, app="reveal-only",
+             expect={"code": "policy_forbidden", "policy": "mode"}),
+        Case("me", ME, "get", 200, lambda w: {"headers": {"X-Forwarded-Email": ALICE}}, app=a,
+             expect={"email": ALICE, "via": "proxy", "admin": False}),
+        Case("me, API token", ME, "get", 200, lambda w: {"headers": w.bearer(_api_token(w))}, app=a,
+             expect={"via": "token", "csrf_token": None}),
+        Case("me 400 query", ME, "get", 400, lambda w: {"headers": _as(w), **query}, app=a, expect=unknown_x),
+        Case("me 401", ME, "get", 401, lambda w: {}, app=a, expect={"code": "sign_in_required"}),
+        Case("my secrets", MINE, "get", 200, lambda w: _mine(w) and {"headers": _as(w)}, app=a),
+        Case("my secrets 400 query", MINE, "get", 400, lambda w: {"headers": _as(w), **query}, app=a, expect=unknown_x),
+        Case("my secrets 401 dead token", MINE, "get", 401, lambda w: {"headers": w.bearer(DEAD_TOKEN)}, app=a,
+             expect={"code": "unauthorized"}),
+        Case("my secrets 503", MINE, "get", 503, lambda w: {"headers": _as(w)}, app="accounts down"),
+        Case("burn mine", MINE, "delete", 200, lambda w: _mine(w) and {"headers": _as(w)}, app=a, expect={"burned": 1}),
+        Case("burn mine 400 query", MINE, "delete", 400, lambda w: {"headers": _as(w), **query}, app=a, expect=unknown_x),
+        Case("burn mine 401", MINE, "delete", 401, lambda w: {}, app=a, expect={"code": "sign_in_required"}),
+        Case("burn mine 403 csrf", MINE, "delete", 403, lambda w: {"headers": _as(w, csrf=False)}, app=a,
+             expect={"code": "csrf_failed"}),
+        Case("burn mine 503", MINE, "delete", 503, lambda w: {"headers": _as(w)}, app="accounts down"),
+        Case("burn one of mine", MINE_ONE, "delete", 204, lambda w: {"url": f"{MINE}/{_mine(w)}", "headers": _as(w)}, app=a),
+        Case("burn one of mine 400", MINE_ONE, "delete", 400,
+             lambda w: {"url": f"{MINE}/{_mine(w)}", "headers": _as(w), **query}, app=a, expect=unknown_x),
+        Case("burn one of mine 401", MINE_ONE, "delete", 401, lambda w: {"url": f"{MINE}/{rand_id()}"}, app=a),
+        Case("burn one of mine 403 csrf", MINE_ONE, "delete", 403,
+             lambda w: {"url": f"{MINE}/{_mine(w)}", "headers": _as(w, csrf=False)}, app=a, expect={"code": "csrf_failed"}),
+        Case("burn one of mine 404 another's", MINE_ONE, "delete", 404,
+             lambda w: {"url": f"{MINE}/{_mine(w, 'bob@example.com')}", "headers": _as(w)}, app=a,
+             expect={"code": "not_found"}),
+        Case("my tokens", TOKENS, "get", 200, lambda w: _token_id(w) and {"headers": _as(w)}, app=a),
+        Case("my tokens 400", TOKENS, "get", 400, lambda w: {"headers": _as(w), **query}, app=a, expect=unknown_x),
+        Case("my tokens 401", TOKENS, "get", 401, lambda w: {}, app=a),
+        Case("make token", TOKENS, "post", 201, lambda w: {"headers": _as(w), "json": {"name": "laptop", "ttl": 3600}},
+             app=a, expect={"name": "laptop"}),
+        Case("make token 400 name", TOKENS, "post", 400, lambda w: {"headers": _as(w), "json": {"name": ""}}, app=a,
+             expect=_problem_field("name"), schema_rejects=True),
+        Case("make token 401", TOKENS, "post", 401, lambda w: {"json": {"name": "laptop"}}, app=a),
+        Case("make token 403 with a token", TOKENS, "post", 403,
+             lambda w: {"headers": w.bearer(_api_token(w)), "json": {"name": "laptop"}}, app=a,
+             expect={"code": "policy_forbidden", "policy": "tokens"}),
+        Case("make token 415", TOKENS, "post", 415, lambda w: {"headers": _as(w), "data": b"x", "content_type": "text/plain"},
+             app=a, expect={"code": "unsupported_media_type"}),
+        Case("revoke token", TOKEN_ONE, "delete", 204, lambda w: {"url": f"{TOKENS}/{_token_id(w)}", "headers": _as(w)}, app=a),
+        Case("revoke token 400", TOKEN_ONE, "delete", 400,
+             lambda w: {"url": f"{TOKENS}/{_token_id(w)}", "headers": _as(w), **query}, app=a, expect=unknown_x),
+        Case("revoke token 401", TOKEN_ONE, "delete", 401, lambda w: {"url": f"{TOKENS}/{_token_id(w)}"}, app=a),
+        Case("revoke token 403 csrf", TOKEN_ONE, "delete", 403,
+             lambda w: {"url": f"{TOKENS}/{_token_id(w)}", "headers": _as(w, csrf=False)}, app=a,
+             expect={"code": "csrf_failed"}),
+        Case("revoke token 404", TOKEN_ONE, "delete", 404, lambda w: {"url": f"{TOKENS}/0123456789abcdef", "headers": _as(w)},
+             app=a, expect={"code": "not_found"}),
+        Case("creator's secrets", CSECRETS, "get", 200,
+             lambda w: _mine(w) and {"url": f"/api/v1/creators/{ALICE}/secrets", "headers": _as(w, ADMIN)}, app=a),
+        Case("creator's secrets 400", CSECRETS, "get", 400,
+             lambda w: {"url": "/api/v1/creators/alice/secrets", "headers": _as(w, ADMIN)}, app=a,
+             expect=_problem_field("email")),
+        Case("creator's secrets 401", CSECRETS, "get", 401, lambda w: {"url": f"/api/v1/creators/{ALICE}/secrets"}, app=a),
+        Case("creator's secrets 403", CSECRETS, "get", 403,
+             lambda w: {"url": f"/api/v1/creators/{ALICE}/secrets", "headers": _as(w)}, app=a, expect=admin_only),
+        Case("burn creator's secrets", CSECRETS, "delete", 200,
+             lambda w: _mine(w) and {"url": f"/api/v1/creators/{ALICE}/secrets", "headers": _as(w, ADMIN)}, app=a,
+             expect={"burned": 1}),
+        Case("burn creator's secrets 400", CSECRETS, "delete", 400,
+             lambda w: {"url": "/api/v1/creators/alice/secrets", "headers": _as(w, ADMIN)}, app=a),
+        Case("burn creator's secrets 401", CSECRETS, "delete", 401,
+             lambda w: {"url": f"/api/v1/creators/{ALICE}/secrets"}, app=a),
+        Case("burn creator's secrets 403", CSECRETS, "delete", 403,
+             lambda w: {"url": f"/api/v1/creators/{ALICE}/secrets", "headers": _as(w)}, app=a, expect=admin_only),
+        Case("end creator's sessions", CSESSIONS, "delete", 200,
+             lambda w: _token_id(w) and {"url": f"/api/v1/creators/{ALICE}/sessions", "headers": _as(w, ADMIN)}, app=a,
+             expect={"sessions_ended": 0, "tokens_revoked": 1}),
+        Case("end creator's sessions 400", CSESSIONS, "delete", 400,
+             lambda w: {"url": "/api/v1/creators/@example.com/sessions", "headers": _as(w, ADMIN)}, app=a),
+        Case("end creator's sessions 401", CSESSIONS, "delete", 401,
+             lambda w: {"url": f"/api/v1/creators/{ALICE}/sessions"}, app=a),
+        Case("end creator's sessions 403", CSESSIONS, "delete", 403,
+             lambda w: {"url": f"/api/v1/creators/{ALICE}/sessions", "headers": _as(w)}, app=a, expect=admin_only),
+        Case("audit", AUDIT, "get", 200, lambda w: {"headers": _as(w, ADMIN), "query_string": {"since": "0"}}, app=a),
+        Case("audit 400 since", AUDIT, "get", 400,
+             lambda w: {"headers": _as(w, ADMIN), "query_string": {"since": "yesterday"}}, app=a,
+             expect=_problem_field("since")),
+        Case("audit 401", AUDIT, "get", 401, lambda w: {}, app=a),
+        Case("audit 403", AUDIT, "get", 403, lambda w: {"headers": _as(w)}, app=a, expect=admin_only),
+        Case("audit 503", AUDIT, "get", 503, lambda w: {"headers": _as(w, ADMIN)}, app="accounts down"),
+    ]
+
+
 CSV = b"user,password\nroot,hunter2\n"
 
 CASES: list[Case] = [
@@ -569,6 +717,7 @@ CASES: list[Case] = [
     Case("burn 404", SID, "delete", 404, lambda w: _no_receipt(w, SID), expect={"code": "not_found"}),
     Case("burn 503", SID, "delete", 503, lambda w: _no_receipt(w, SID), app="down"),
     *_request_cases(),
+    *_account_cases(),
     # the rest
     Case("openapi", "/api/v1/openapi.json", "get", 200, lambda w: {}),
     Case("healthz", "/healthz", "get", 200, lambda w: {}, expect={"status": "ok"}),
@@ -650,6 +799,30 @@ def test_rate_limited_matches_document(make_app: Callable[..., Flask]) -> None:
         assert statuses[-1] == 429, f"no 429 from {path} after {len(statuses)} requests"
         documented = S if path == S else REVEAL
         check_against_document(response, documented, "post")
+        assert response.get_json()["code"] == "rate_limited"
+
+
+def test_rate_limited_requests_match_document(make_app: Callable[..., Flask]) -> None:
+    """429 on every rate-limited request route (creating, and every call that checks a proof)."""
+    app = make_app(rate_limits=True, rate_create="2/minute", rate_reveal="2/minute", rate_reveal_secret="2/minute")
+    client = app.test_client()
+    rid, proof = rand_id(), {"X-Burnlink-Answer": rand32(), "X-Burnlink-Inbox": rand32()}
+    calls = [
+        (Q, "post", {"json": _request_body()}),
+        (QID, "get", {"headers": proof}),
+        (QNOTE, "put", {"json": {"note": "x", "note_mac": rand32()}, "headers": proof}),
+        (QANSWER, "post", {"json": {"answer": rand32(), "ciphertext": p.b64u_encode(secrets.token_bytes(100))}}),
+        (QINBOX, "get", {"headers": proof}),
+        (QINBOX, "post", {"json": {"inbox": rand32()}}),
+    ]
+    for documented, method, kwargs in calls:
+        url = documented.format(id=rid)
+        for _ in range(400):
+            response = client.open(url, method=method.upper(), **kwargs)
+            if response.status_code == 429:
+                break
+        assert response.status_code == 429, f"no 429 from {method} {url}"
+        check_against_document(response, documented, method)
         assert response.get_json()["code"] == "rate_limited"
 
 

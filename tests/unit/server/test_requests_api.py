@@ -83,6 +83,18 @@ def test_a_replayed_answer_and_a_second_answer_are_409(client: FlaskClient) -> N
     problem(client.post(f"{API}/{asked.rid}/answer", json=body), 409, "already_answered")
 
 
+
+@pytest.mark.parametrize("lang,sentence", [
+    ("en", "This request has already been answered; it takes one answer."),
+    ("de", "Diese Anfrage wurde bereits beantwortet; sie nimmt nur eine Antwort an."),
+])
+def test_the_409_says_already_answered_in_the_readers_language(client: FlaskClient, lang: str, sentence: str) -> None:
+    asked = ask(client)
+    assert client.post(f"{API}/{asked.rid}/answer", json=asked.answer_body()).status_code == 204
+    again = client.post(f"{API}/{asked.rid}/answer", json=asked.answer_body(), headers={"Accept-Language": lang})
+    assert problem(again, 409, "already_answered")["detail"] == sentence
+
+
 def test_a_wrong_inbox_proof_is_404_and_spends_nothing(app: Flask, client: FlaskClient) -> None:
     asked = ask(client)
     client.post(f"{API}/{asked.rid}/answer", json=asked.answer_body())
