@@ -38,13 +38,19 @@ class AuditTrail:
         self.key = audit_key(prefix)
         self.retention = retention
         self.clock = clock
+        self._pending: list[dict[str, str]] = []
 
     @property
     def enabled(self) -> bool:
         return self.retention > 0
 
     def append(self, secret_id: str, event: Event, ref: str, *, creator: str = "", label: str = "") -> None:
-        """Record ``event`` of ``secret_id``; ``ref`` identifies the stream entry it came from."""
+        """Record ``event`` of ``secret_id`` now; ``ref`` identifies the stream entry it came from."""
+        self.add(secret_id, event, ref, creator=creator, label=label)
+        self.flush()
+
+    def add(self, secret_id: str, event: Event, ref: str, *, creator: str = "", label: str = "") -> None:
+        """Gather ``event`` for the next :meth:`flush`."""
         if not self.enabled:
             return
         fields = {"time": iso_time(event.at), "type": event.type, "id": secret_id}
@@ -56,9 +62,20 @@ class AuditTrail:
         if event.agent:
             fields["agent"] = event.agent
         fields["ref"] = ref
-        oldest = int((self.clock() - self.retention) * 1000)
-        self.client.xadd(self.key, fields, minid=str(max(oldest, 0)), approximate=True)
-        self.client.expire(self.key, self.retention)
+        self._pending.append(fields)
+
+    def flush(self) -> None:
+        """Write the gathered entries in one round trip (before their stream entries are acknowledged)."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        oldest = str(max(int((self.clock() - self.retention) * 1000), 0))
+        pipe = self.client.pipeline(transaction=False)
+        for number, fields in enumerate(pending, 1):
+            # Trimming once per round trip is enough: MINID drops whatever is older.
+            pipe.xadd(self.key, fields, minid=oldest if number == len(pending) else None, approximate=True)
+        pipe.expire(self.key, self.retention)
+        pipe.execute()
 
 
 def read_audit(client: Any, prefix: str, since: float, *, batch: int = 1000) -> Iterator[dict[str, str | int]]:

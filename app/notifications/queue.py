@@ -34,6 +34,12 @@ if ARGV[2] ~= '' then
 end
 return 1
 """
+# Acknowledge and delete entries that needed no delivery, many at once. KEYS: stream. ARGV: group, ids.
+_ACK = """
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
+redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
+return 1
+"""
 # Take up to ARGV[3] members due at ARGV[1], moving each to ARGV[2] (the lease's end). KEYS: retry schedule.
 _LEASE = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
@@ -51,6 +57,11 @@ class Job:
     message: str
     attempts: dict[str, int] = field(default_factory=dict)
     member: str = ""  # its retry member, when the job came from the schedule
+    # From the stream entry: whether the creator named targets (None: an entry that does not say),
+    # and the signed-in creator and label, for the audit trail.
+    own_targets: bool | None = None
+    creator: str = ""
+    label: str = ""
 
     def encode(self, attempts: dict[str, int]) -> str:
         return json.dumps({"e": self.entry_id, "m": self.message, "a": attempts}, sort_keys=True, separators=(",", ":"))
@@ -72,6 +83,7 @@ class Queue:
         self._settle = client.register_script(_SETTLE)
         self._cursors: dict[str, str] = {}  # where each shard's next claim scan starts
         self._lease = client.register_script(_LEASE)
+        self._ack = client.register_script(_ACK)
 
     def stream(self, tag: str) -> str:
         return f"{self.prefix}:{{{tag}}}:ev"
@@ -118,7 +130,13 @@ class Queue:
     @staticmethod
     def _job(tag: str, entry_id: bytes | str, fields: dict[bytes, bytes]) -> Job:
         entry = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-        return Job(tag, entry, (fields.get(b"m") or b"").decode("utf-8", "replace"))
+
+        def text(name: bytes) -> str:
+            return (fields.get(name) or b"").decode("utf-8", "replace")
+
+        own = fields.get(b"t")
+        return Job(tag, entry, text(b"m"), own_targets=None if own is None else own == b"1", creator=text(b"b"),
+                   label=text(b"l"))
 
     def renew(self, job: Job, until: float) -> None:
         """Keep ``job`` ours a lease longer: reset its entry's idle time, or move its retry member."""
@@ -133,6 +151,11 @@ class Queue:
         entry = "" if job.member else job.entry_id
         self._settle(keys=[self.stream(job.tag), self.schedule(job.tag)],
                      args=[GROUP, entry, job.member, member, repr(float(next_at)), self.ttl])
+
+    def acknowledge(self, tag: str, entry_ids: list[str]) -> None:
+        """Acknowledge and delete entries that needed no delivery, in one step."""
+        if entry_ids:
+            self._ack(keys=[self.stream(tag)], args=[GROUP, *entry_ids])
 
     def due(self, tag: str, now: float, until: float, count: int) -> list[Job]:
         """Lease up to ``count`` scheduled deliveries due at ``now`` until ``until``."""

@@ -131,6 +131,7 @@ class Worker:
         prune = now >= self._next_prune
         if prune:
             self._next_prune = now + PRUNE_EVERY
+        quiet: dict[str, list[str]] = {}  # entries with nobody to tell, by shard: acknowledged together below
         for tag in self.store.shards():
             if stop.is_set():
                 break
@@ -140,10 +141,14 @@ class Worker:
             for job in jobs:
                 if stop.is_set():
                     break  # left pending: another worker (or this one, restarted) takes it after the lease
-                self.handle(job)
+                self.handle(job, quiet.setdefault(tag, []))
                 done += 1
             if prune:
                 self.queue.prune(tag, PRUNE_IDLE_MS)
+        # Their audit entries first: an entry is never acknowledged before it is in the trail.
+        self.audit.flush()
+        for tag, entry_ids in quiet.items():
+            self.queue.acknowledge(tag, entry_ids)
         return done
 
     def sweep(self) -> int:
@@ -165,8 +170,12 @@ class Worker:
 
     # --- one event -----------------------------------------------------------------------------
 
-    def handle(self, job: Job) -> None:
-        """Deliver ``job`` to its targets and settle it; an unreadable entry is logged and dropped."""
+    def handle(self, job: Job, quiet: list[str] | None = None) -> None:
+        """Deliver ``job`` to its targets and settle it; an unreadable entry is logged and dropped.
+
+        With ``quiet``, an event nobody is to be told of is not acknowledged here: its entry id is
+        added to ``quiet`` for the caller to acknowledge with others, after :meth:`AuditTrail.flush`.
+        """
         try:
             secret_id, _, rest = job.message.partition(",")
             event = Event.parse(rest)
@@ -174,11 +183,15 @@ class Worker:
             log.error("dropping an unreadable event entry %s on shard %s", job.entry_id, job.tag)
             self.queue.settle(job, {}, 0)
             return
-        targets = self.targets(secret_id, event)
+        targets = self.targets(secret_id, event, job)
         if not job.member:
             if self.audit.enabled:
-                creator, label = self.store.creator(secret_id)
-                self.audit.append(secret_id, event, f"{job.tag}-{job.entry_id}", creator=creator, label=label)
+                creator, label = (job.creator, job.label) if job.own_targets is not None else self.store.creator(secret_id)
+                self.audit.add(secret_id, event, f"{job.tag}-{job.entry_id}", creator=creator, label=label)
+            if not targets and quiet is not None:
+                quiet.append(job.entry_id)
+                return
+            self.audit.flush()
             job.attempts = {label: 0 for label in targets}
         pending: dict[str, int] = {}
         for label, done in job.attempts.items():
@@ -198,9 +211,10 @@ class Worker:
         next_at = self.clock() + self.retries[max(pending.values()) - 1] if pending else 0
         self.queue.settle(job, pending, next_at)
 
-    def targets(self, secret_id: str, event: Event) -> dict[str, Target]:
+    def targets(self, secret_id: str, event: Event, job: Job | None = None) -> dict[str, Target]:
         """Who wants ``event``, by label: ``t<i>`` the creator's i-th target, ``d<i>`` the operator's."""
-        blob = self.store.targets(secret_id)
+        # A stream entry says whether the creator named targets; a retry or an older entry may not.
+        blob = b"" if job is not None and job.own_targets is False else self.store.targets(secret_id)
         own = open_targets(blob, self.keys, secret_id) if len(blob) > 12 else []
         chosen = {f"t{i}": t for i, t in enumerate(own) if t.wants(event.type)}
         chosen.update({f"d{i}": t for i, t in enumerate(self.defaults) if t.wants(event.type)})
