@@ -20,6 +20,7 @@ import re
 import secrets
 import sys
 import time
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, request
@@ -107,28 +108,44 @@ def _start() -> None:
     g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
 
 
-def _finish(response: Response) -> Response:
-    started = g.get("burnlink_started")
-    duration = time.perf_counter() - started if started else 0.0
-    route = request.url_rule.rule if request.url_rule else "<unmatched>"
-    response.headers["X-Request-ID"] = g.get("request_id", "")
-    metrics: Metrics | None = current_app.extensions.get("burnlink_metrics")
-    if metrics is not None:
-        metrics.latency.labels(request.method, route, str(response.status_code)).observe(duration)
-    if current_app.config["BURNLINK"].log_requests:
-        access_log.info(
-            json.dumps(
-                {
-                    "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "method": request.method,
-                    "route": route,
-                    "status": response.status_code,
-                    "duration_ms": round(duration * 1000, 2),
-                    "request_id": g.get("request_id"),
-                }
-            )
-        )
-    return response
+@lru_cache(maxsize=256)
+def _quoted(text: str) -> str:
+    """``text`` as a JSON string (methods and route templates: a small, fixed set)."""
+    return json.dumps(text)
+
+
+_second = [-1, ""]
+
+
+def _now_text() -> str:
+    """The current UTC second, formatted once per second rather than once per request."""
+    now = int(time.time())
+    if now != _second[0]:
+        _second[0], _second[1] = now, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+    return str(_second[1])
+
+
+def _finisher(metrics: Metrics | None, log_requests: bool) -> Any:
+    """The after-request hook, with the app's settings bound once (it runs on every request)."""
+
+    def finish(response: Response) -> Response:
+        started = g.get("burnlink_started")
+        duration = time.perf_counter() - started if started else 0.0
+        rule = request.url_rule
+        route = rule.rule if rule else "<unmatched>"
+        request_id = g.get("request_id", "")
+        response.headers["X-Request-ID"] = request_id
+        if metrics is not None:
+            metrics.latency.labels(request.method, route, str(response.status_code)).observe(duration)
+        if log_requests and access_log.isEnabledFor(logging.INFO):
+            # The same JSON object json.dumps would write, built directly: every value is a
+            # number, a checked request id, or a quoted method or route template.
+            access_log.info('{"ts": "%s", "method": %s, "route": %s, "status": %d, "duration_ms": %s, "request_id": "%s"}',
+                            _now_text(), _quoted(request.method), _quoted(route), response.status_code,
+                            round(duration * 1000, 2), request_id)
+        return response
+
+    return finish
 
 
 def _metrics_view() -> Response:
@@ -150,8 +167,8 @@ def init_observability(app: Flask) -> Any:
     """Install the request hooks, and ``/metrics`` when metrics are on."""
     config = app.config["BURNLINK"]
     app.before_request(_start)
-    app.after_request(_finish)
     if config.metrics:
         app.extensions["burnlink_metrics"] = Metrics(config.metrics_dir)
         app.add_url_rule("/metrics", "metrics", _metrics_view)
+    app.after_request(_finisher(app.extensions.get("burnlink_metrics"), config.log_requests))
     return app.extensions.get("burnlink_metrics")

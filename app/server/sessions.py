@@ -61,6 +61,8 @@ class RedisSessions(SessionInterface):
         self.secure = env != DEVELOPMENT
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
+        if "HTTP_COOKIE" not in request.environ:  # most API calls: nothing to parse
+            return ServerSession()
         sid = request.cookies.get(COOKIE, "")
         if not sid or len(sid) > 64:
             return ServerSession()
