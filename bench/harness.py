@@ -106,26 +106,32 @@ def snappass_version() -> str:
 class Server:
     """One target under gunicorn on a free loopback port; ``settings`` add to burnlink's environment.
 
-    ``name`` (default: the target) names the log file, for several servers of one target.
+    ``name`` (default: the target) names the log file, for several servers of one target;
+    ``redis_url`` (burnlink only) replaces the Redis on ``redis_port``, e.g. a cluster's
+    ``redis+cluster://`` URL.
     """
 
-    def __init__(self, target: str, redis_port: int, *, name: str = "", settings: dict[str, str] | None = None) -> None:
+    def __init__(self, target: str, redis_port: int, *, name: str = "", settings: dict[str, str] | None = None,
+                 redis_url: str = "") -> None:
         self.target = target
         self.name = name or target
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        redis_url = f"redis://127.0.0.1:{redis_port}/0"
+        redis_url = redis_url if target == "burnlink" and redis_url else f"redis://127.0.0.1:{redis_port}/0"
         env = dict(os.environ)
         common = ["-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS), "-b", f"127.0.0.1:{self.port}",
                   "--no-control-socket", "--log-level", "warning"]
-        if target == "burnlink":
-            # The production settings file; only the address and the Redis are the bench's.
+        if target in ("burnlink", "ceiling-gevent"):
+            # The production settings file; only the address and the Redis are the bench's. The
+            # ceiling-gevent target is the bare ceiling app under these same settings (gevent
+            # workers, burnlink's keep-alive and limits): gunicorn's own floor for burnlink.
             env.update({"REDIS_URL": redis_url, "SECRET_KEY": secrets.token_urlsafe(32), "BURNLINK_ENV": "production",
                         "BASE_URL": self.url,
                         "BURNLINK_RATE_LIMITS": "0", "BURNLINK_BIND": f"127.0.0.1:{self.port}",
                         "WEB_CONCURRENCY": str(WORKERS), "BURNLINK_THREADS": str(THREADS), **(settings or {})})
-            command = [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
-            cwd = ROOT
+            app_name = "wsgi:app" if target == "burnlink" else "ceiling:app"
+            command = [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"), app_name]
+            cwd = ROOT if target == "burnlink" else BENCH
         elif target.startswith("snappass"):
             env.pop("REDIS_URL", None)  # snappass would prefer it; use the variables its docs name
             env.update({"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "NO_SSL": "True",

@@ -136,7 +136,7 @@ def bodies_for(target: str, options: dict[str, Any]) -> dict[str, Any]:
 
 
 OPS: dict[str, Op] = {"burnlink": burnlink_ops, "snappass": snappass_ops, "snappass-post": snappass_post_ops,
-                      "ceiling": ceiling_ops}
+                      "ceiling": ceiling_ops, "ceiling-gevent": ceiling_ops}
 
 
 def worker(target: str, url: str, seconds: float, threads: int, max_cycles: int, queue: Any,

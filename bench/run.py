@@ -1,6 +1,6 @@
 """`make bench`: burnlink against snappass and a framework-free ceiling, plus memory and browser crypto.
 
-Usage: python bench/run.py [--seconds 5] [--rounds 9] [--quiet-wait 30] [--skip-browser] [--profile] [--notify]
+Usage: python bench/run.py [--seconds 5] [--rounds 9] [--quiet-wait 30] [--skip-browser] [--profile] [--notify] [--cluster]
 
 Everything runs on this machine, on loopback: a private redis-server (free port, no persistence,
 noeviction), each target under gunicorn with the same 2 workers x 4 threads (gthread) against
@@ -14,6 +14,15 @@ from PyPI in bench/.venv-snappass (made here with ``python -m venv`` + pip, neve
 the ceiling (bench/ceiling.py). ``snappass-post`` is snappass with its reveal counted as the
 POST alone, reported for comparison only.
 
+``--cluster`` adds a fifth target, ``burnlink-cluster``: the same burnlink server with REDIS_URL
+``redis+cluster://`` of a real 3-primary Redis Cluster (tests/support/cluster.py) on loopback, loaded
+in the same rotation; snappass and the ceiling stay on the single Redis (neither speaks Cluster).
+
+Memory (bench/memory.py) is part of every run: Redis memory per secret, all in (MEMORY USAGE of
+its keys and its share of the shard keys; INFO used_memory), for 10,000 secrets of 1 KiB and 2,000
+of 64 KiB on fresh servers with the notification worker running and the audit trail off, and the
+ciphertext's expiry by Redis alone; ``--cluster`` measures the same on a fresh 3-primary Cluster.
+
 ``--notify`` adds bench/notify.py's measurement: burnlink with a running ``burnlink worker``, the
 audit trail off and on, with and without a webhook target on every secret.
 
@@ -24,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -33,32 +41,58 @@ from pathlib import Path
 from typing import Any
 
 # bench/ is on sys.path as this script's directory; harness puts the repository there too.
+import memory
 import notify
-from harness import RESULTS, ROOT, THREADS, WORKERS, Server, ensure_snappass, load, machine, summarise, wait_for_quiet
+from harness import RESULTS, ROOT, THREADS, WORKERS, Server, ensure_snappass, load, machine, process_cpu, summarise, wait_for_quiet
 
 from tests.support import RedisProcess
+from tests.support.cluster import RedisCluster
 
-TARGETS = ("burnlink", "snappass", "snappass-post", "ceiling")
-COLOURS = {"burnlink": "#b4361b", "snappass": "#7a8699", "snappass-post": "#b9c1cc", "ceiling": "#3b6ea5"}
+# burnlink-page is burnlink driven as its reveal page drives it: create, metadata (the page's
+# "does it exist, does it need a code"), reveal; the flow to set against snappass's create,
+# preview, read.
+TARGETS = ("burnlink", "burnlink-page", "snappass", "snappass-post", "ceiling", "ceiling-gevent")
+PAGE = "burnlink-page"
+COLOURS = {"burnlink": "#b4361b", PAGE: "#d9826d", "snappass": "#7a8699", "snappass-post": "#b9c1cc", "ceiling": "#3b6ea5",
+           "ceiling-gevent": "#6f94c0",
+           "burnlink-cluster": "#e07b39"}
+CLUSTER = "burnlink-cluster"
 
 
-def throughput(redis_server: RedisProcess, seconds: float, rounds: int, quiet: float) -> dict[str, Any]:
-    """All targets up at once (idle when not loaded); short rounds rotate which goes first."""
-    runs: dict[str, list[dict[str, Any]]] = {t: [] for t in TARGETS}
+def throughput(redis_server: RedisProcess, seconds: float, rounds: int, quiet: float,
+               cluster: RedisCluster | None = None) -> dict[str, Any]:
+    """All targets up at once (idle when not loaded); short rounds rotate which goes first.
+
+    With ``cluster``, burnlink also runs against it as the target ``burnlink-cluster``; Redis's CPU
+    per cycle is then the three primaries' together.
+    """
+    targets = TARGETS + ((CLUSTER,) if cluster else ())
+    runs: dict[str, list[dict[str, Any]]] = {t: [] for t in targets}
     servers: dict[str, Server] = {}
     redis_pid = redis_server.proc.pid if redis_server.proc else None
+    cluster_cpu = {"redis": lambda: sum(process_cpu(node.proc.pid) for node in cluster.nodes if node.proc)} if cluster else None
     try:
-        for target in TARGETS:
-            servers[target] = Server(target, redis_server.port)
+        for target in targets:
+            if target == CLUSTER and cluster:
+                servers[target] = Server("burnlink", redis_server.port, name=CLUSTER, redis_url=cluster.url)
+            elif target == PAGE:
+                servers[target] = Server("burnlink", redis_server.port, name=PAGE)
+            else:
+                servers[target] = Server(target, redis_server.port)
             load(servers[target], 2)  # warm-up: connections, scripts, imports
         for round_no in range(rounds):
-            order = TARGETS[round_no % len(TARGETS):] + TARGETS[:round_no % len(TARGETS)]
+            order = targets[round_no % len(targets):] + targets[:round_no % len(targets)]
             for target in order:
                 before = wait_for_quiet(quiet)
-                result = load(servers[target], seconds, redis_pid)
+                if target == CLUSTER:
+                    result = load(servers[target], seconds, counters=cluster_cpu)
+                elif target == PAGE:
+                    result = load(servers[target], seconds, redis_pid, args=("--metadata",))
+                else:
+                    result = load(servers[target], seconds, redis_pid)
                 result.update(before)
                 runs[target].append(result)
-                print(f"round {round_no + 1} {target:13} {result['cycles_per_s']:7.1f} cycles/s  "
+                print(f"round {round_no + 1} {target:16} {result['cycles_per_s']:7.1f} cycles/s  "
                       f"create p50/p99 {result['create_ms']['p50']}/{result['create_ms']['p99']} ms  "
                       f"reveal p50/p99 {result['reveal_ms']['p50']}/{result['reveal_ms']['p99']} ms  "
                       f"server CPU {result.get('server_cpu_ms_per_cycle')} ms/cycle  errors {result['errors']}  "
@@ -72,56 +106,43 @@ def throughput(redis_server: RedisProcess, seconds: float, rounds: int, quiet: f
     def ratio(a: float, b: float) -> float:
         return round(a / b, 2) if b else float("nan")
 
-    cpu = {t: median[t]["server_cpu_ms_per_cycle"] for t in TARGETS}
+    cpu = {t: median[t]["server_cpu_ms_per_cycle"] for t in targets}
+    ratios: dict[str, Any] = {}
+    if cluster:
+        ours_cluster = median[CLUSTER]
+        ratios = {
+            "cluster_over_snappass_cycles": ratio(ours_cluster["cycles_per_s"], snap["cycles_per_s"]),
+            "cluster_over_ceiling_cycles": ratio(ours_cluster["cycles_per_s"], ceil["cycles_per_s"]),
+            "cluster_over_single_redis_cycles": ratio(ours_cluster["cycles_per_s"], ours["cycles_per_s"]),
+            "cluster_over_snappass_cycles_by_round": [ratio(a["cycles_per_s"], b["cycles_per_s"])
+                                                      for a, b in zip(runs[CLUSTER], runs["snappass"], strict=True)],
+            "cluster_p99_le_snappass": {q: ours_cluster[f"{q}_ms"]["p99"] <= snap[f"{q}_ms"]["p99"] for q in ("create", "reveal")},
+        }
     return {
         "median": median,
         "rounds": runs,
         "ratios": {
+            **ratios,
             "ours_over_snappass_cycles": ratio(ours["cycles_per_s"], snap["cycles_per_s"]),
             "ours_over_snappass_post_cycles": ratio(ours["cycles_per_s"], median["snappass-post"]["cycles_per_s"]),
+            "page_flow_over_snappass_cycles": ratio(median[PAGE]["cycles_per_s"], snap["cycles_per_s"]),
             "ours_over_ceiling_cycles": ratio(ours["cycles_per_s"], ceil["cycles_per_s"]),
+            # The same bare app under burnlink's own gunicorn settings: what the framework-free path costs there.
+            "ours_over_ceiling_gevent_cycles": ratio(ours["cycles_per_s"], median["ceiling-gevent"]["cycles_per_s"]),
             "ours_over_snappass_cycles_by_round": [ratio(a["cycles_per_s"], b["cycles_per_s"])
                                                    for a, b in zip(runs["burnlink"], runs["snappass"], strict=True)],
-            "p99_ms": {t: {"create": median[t]["create_ms"]["p99"], "reveal": median[t]["reveal_ms"]["p99"]} for t in TARGETS},
+            "p99_ms": {t: {"create": median[t]["create_ms"]["p99"], "reveal": median[t]["reveal_ms"]["p99"]} for t in targets},
             "ours_p99_le_snappass": {q: ours[f"{q}_ms"]["p99"] <= snap[f"{q}_ms"]["p99"] for q in ("create", "reveal")},
             "server_cpu_ms_per_cycle": cpu,
             # CPU-bound capacity ratios: the same comparison without the load generator's share of the cores.
             "snappass_over_ours_server_cpu": ratio(cpu["snappass"], cpu["burnlink"]),
             "ceiling_over_ours_server_cpu": ratio(cpu["ceiling"], cpu["burnlink"]),
+            "ceiling_gevent_over_ours_server_cpu": ratio(cpu["ceiling-gevent"], cpu["burnlink"]),
         },
     }
 
 
-# --- memory, browser, profile --------------------------------------------------------------
-
-
-def memory(redis_url: str, count: int = 200) -> dict[str, Any]:
-    """Redis memory per stored secret (both keys), for 1 KiB and 64 KiB of ciphertext."""
-    import redis
-
-    from app.store import Store
-
-    client = redis.Redis.from_url(redis_url)
-    out = {}
-    for size in (1024, 65536):
-        store = Store(client, prefix=f"blmem{size}")
-        client.memory_purge()
-        before = client.info("memory")["used_memory"]
-        ids = [store.create(os.urandom(size), os.urandom(32), os.urandom(32), ttl=3600, views=1, has_code=True).id
-               for _ in range(count)]
-        used = (client.info("memory")["used_memory"] - before) / count
-        secret_part = sum(client.memory_usage(store.keys(i)[0], samples=0) for i in ids) / count
-        receipt_part = sum(client.memory_usage(store.keys(i)[1], samples=0) for i in ids) / count
-        usage = secret_part + receipt_part
-        out[str(size)] = {
-            "secrets": count, "ciphertext": size, "memory_usage_per_secret": round(usage),
-            "secret_key": round(secret_part), "receipt_key": round(receipt_part), "over_ciphertext": round(usage - size),
-            "used_memory_delta_per_secret": round(used), "target_bytes": size + 200, "met": usage <= size + 200,
-            "receipt_encoding": client.object("encoding", store.keys(ids[0])[1]).decode(),
-        }
-        for i in ids:
-            client.delete(*store.keys(i))
-    return out
+# --- browser, profile --------------------------------------------------------------
 
 
 def browser(redis_port: int, quiet: float) -> dict[str, Any]:
@@ -199,7 +220,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
     median = result["throughput"]["median"]
     names = list(median)
     colours = [COLOURS[n] for n in names]
-    fig, axes = plt.subplots(1, 4, figsize=(18, 4.8))
+    fig, axes = plt.subplots(1, 4, figsize=(18 + 2 * (len(names) > 4), 4.8))
     values = [median[n]["cycles_per_s"] for n in names]
     spread = [[v - median[n]["cycles_per_s_range"][0] for n, v in zip(names, values, strict=True)],
               [median[n]["cycles_per_s_range"][1] - v for n, v in zip(names, values, strict=True)]]
@@ -219,8 +240,9 @@ def plot(result: dict[str, Any], path: Path) -> None:
         axis.set_xticks(range(len(names)), names, fontsize=8)
     m = result["machine"]
     fig.suptitle(f"burnlink bench {result['when']}: {m['nproc']} cores ({m['cpu']}); each target under gunicorn {WORKERS} workers x "
-                 f"{THREADS} threads, one Redis, one load generator (8 keep-alive connections); medians of clean rounds; "
-                 "snappass reveal = GET + POST, snappass-post = POST only", fontsize=9)
+                 f"{THREADS} threads, one Redis{' (burnlink-cluster: a 3-primary Cluster)' if CLUSTER in median else ''}, "
+                 "one load generator (8 keep-alive connections); medians of clean rounds; snappass reveal = GET + POST, "
+                 "snappass-post = POST only", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -234,6 +256,8 @@ def main() -> None:
                         help="before each measurement wait up to this long for other jobs to go quiet")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--profile", action="store_true", help="also record burnlink's workers with py-spy")
+    parser.add_argument("--cluster", action="store_true",
+                        help="also run burnlink against a 3-primary Redis Cluster (burnlink-cluster) and measure memory there")
     parser.add_argument("--notify", action="store_true",
                         help="also measure burnlink with a running worker, the audit trail and a webhook target (bench/notify.py)")
     args = parser.parse_args()
@@ -244,8 +268,15 @@ def main() -> None:
     try:
         result: dict[str, Any] = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine(),
                                   "command": " ".join(["python", "bench/run.py", *sys.argv[1:]])}
-        result["throughput"] = throughput(redis_server, args.seconds, args.rounds, args.quiet_wait)
-        result["memory"] = memory(redis_server.url)
+        cluster = RedisCluster().start() if args.cluster else None
+        try:
+            result["throughput"] = throughput(redis_server, args.seconds, args.rounds, args.quiet_wait, cluster)
+        finally:
+            if cluster:
+                cluster.stop()
+        result["memory"] = memory.measure(cluster=False)
+        if args.cluster:
+            result["memory_cluster"] = memory.measure(cluster=True)
         if not args.skip_browser:
             result["browser"] = browser(redis_server.port, args.quiet_wait)
         if args.profile:
@@ -259,9 +290,10 @@ def main() -> None:
     (RESULTS / f"{stamp}.json").write_text(json.dumps(result, indent=2))
     plot(result, RESULTS / f"{stamp}.png")
     shutil.copy(RESULTS / f"{stamp}.png", ROOT / "docs" / "bench.png")
-    summary = {"machine": result["machine"], "ratios": result["throughput"]["ratios"], "memory": result["memory"],
-               "browser": result.get("browser")}
+    summary = {"machine": result["machine"], "ratios": result["throughput"]["ratios"], "browser": result.get("browser"),
+               "expiry": [m["expiry"] for m in (result["memory"], result.get("memory_cluster")) if m]}
     print(json.dumps(summary, indent=2))
+    print(memory.table([m for m in (result["memory"], result.get("memory_cluster")) if m]))
     if args.notify:
         print(notify.table(result["notify"]))
     print(f"wrote {RESULTS / stamp}.json and .png, and docs/bench.png")

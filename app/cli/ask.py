@@ -22,7 +22,7 @@ from ..core.protocol import KEY_LEN, b64u_decode, b64u_encode
 from ..core.wire import MAX_NOTE, parse_duration
 from .client import Client, warn_if_plain_http
 from .exits import fail
-from .get import check_show_options, show_options, show_payload
+from .get import check_show_options, sender_of, show_options, show_payload
 from .notify import targets as notify_targets
 from .options import api_token_option, max_blob_option, server_option, timeout_option, warn_on_argv
 from .output import check_output_dir
@@ -112,8 +112,9 @@ def respond(args: tuple[str, ...], link_env: str | None, kind: str | None, file_
     """Answer a request: encrypt FILE (or stdin) here for the asker alone, and send it.
 
     The request link comes from BURNLINK_LINK, the first line of stdin, or a hidden prompt (LINK
-    before FILE also works, but other users can read a command line). The asker's note is shown
-    on stderr after its MAC is checked; a note the server changed stops everything (exit 2).
+    before FILE also works, but other users can read a command line). Who asks comes first on
+    stderr: an asker this server's sign-in verified, or "Requester not verified"; then the asker's
+    note, after its MAC is checked; a note the server changed stops everything (exit 2).
     """
     if len(args) > 2:
         fail("Give at most a link and a file.")
@@ -138,6 +139,10 @@ def respond(args: tuple[str, ...], link_env: str | None, kind: str | None, file_
     warn_if_plain_http(client.server)
     proof = b64u_encode(rq.answer_proof(link.q))
     view = client.open_request(link.rid, proof)
+    requester = sender_of(view, "requester")
+    # Before the note and before anything is sent: the person decides whether to trust the request first.
+    click.echo(f"Requested by {requester} (verified by this server's sign-in)" if requester else "Requester not verified",
+               err=True)
     _show_note(link, view)
     if view["state"] != "open":
         raise BurnlinkError("This request has already been answered; nothing was sent.", code=ErrorCode.ALREADY_ANSWERED)

@@ -145,9 +145,10 @@ def get(ctx: click.Context, url: str | None, code: str | None, code_file: Path |
 MAX_SENDER = 254  # the longest e-mail address
 
 
-def sender_of(meta: dict[str, Any]) -> str | None:
-    """The verified sender the server names, made safe for one terminal line (``None``: not verified)."""
-    sender = meta.get("sender")
+def sender_of(meta: dict[str, Any], member: str = "sender") -> str | None:
+    """The verified sender (or ``member``, e.g. a request's requester) the server names, made safe for one
+    terminal line (``None``: not verified)."""
+    sender = meta.get(member)
     if not isinstance(sender, str) or not sender.strip():
         return None
     text = terminal.line_safe(terminal.one_line(sender))

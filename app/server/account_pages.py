@@ -68,11 +68,12 @@ def offboarding() -> Response:
     return page("admin.html", forbidden=False, **viewer)
 
 
-def create_context(limits: dict[str, Any]) -> tuple[Response | None, dict[str, Any]]:
+def create_context(limits: dict[str, Any], here: str = "/") -> tuple[Response | None, dict[str, Any]]:
     """The create page's context under the policies, for this visitor; or, first, the page that says why there is no form.
 
     ``limits`` is the page's expiry, views and size limits (``pages._limits``); what it offers is
-    narrowed to what the policies allow, and the policy document goes into the page whole.
+    narrowed to what the policies allow, and the policy document goes into the page whole. ``here``
+    is the page's path, where signing in comes back to (the ask page obeys the same policies).
     """
     cfg = services().config
     if cfg.mode == REVEAL_ONLY:
@@ -83,7 +84,7 @@ def create_context(limits: dict[str, Any]) -> tuple[Response | None, dict[str, A
     creator = viewer["creator"]
     creators = services().creators
     if creator is None and creators.needs_sign_in:
-        return page("closed.html", reason="sign-in", sign_in=sign_in_offer("/")), {}
+        return page("closed.html", reason="sign-in", sign_in=sign_in_offer(here)), {}
     if creator is not None and not creators.allows(creator.email):
         return page("closed.html", status=403, reason="not-listed"), {}
     policy = policy_document()
@@ -97,4 +98,4 @@ def create_context(limits: dict[str, Any]) -> tuple[Response | None, dict[str, A
     # "<" escaped so nothing in it can close the data block it is embedded in.
     policy_json = json.dumps(policy).replace("<", "\\u003c")
     return None, {"limits": {**limits, "notify_types": notify}, "kinds": kinds, "policy": policy, "policy_json": policy_json,
-                  "sign_in": sign_in_offer("/"), **viewer}
+                  "sign_in": sign_in_offer(here), **viewer}

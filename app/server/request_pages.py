@@ -1,9 +1,11 @@
-"""The request pages: answer a request (``/r/<id>``) and read its answer once (``/r/<id>/inbox``).
+"""The request pages: ask for a secret (``/r/new``), answer a request (``/r/<id>``) and read its
+answer once (``/r/<id>/inbox``).
 
 Server-rendered shells like the reveal page (``pages.py``): the keys stay in the fragment, which
-no browser sends, and everything the crypto needs runs in ``static/js`` (``answer.js`` seals an
-answer to the asker's public key, ``inbox.js`` opens it with the private one). Loading a page
-reads nothing and spends nothing; the scripts ask the API only what the state is.
+no browser sends, and everything the crypto needs runs in ``static/js`` (``ask.js`` makes the key
+pair and the request, ``answer.js`` seals an answer to the asker's public key, ``inbox.js`` opens
+it with the private one). Loading a page reads nothing and spends nothing; the scripts ask the API
+only what the state is.
 """
 
 from __future__ import annotations
@@ -12,9 +14,22 @@ from flask import Blueprint, Response, current_app
 
 from ..core.protocol import is_secret_id
 from ..core.request import MIN_ANSWER
-from .pages import page
+from ..core.wire import MAX_NOTE
+from .account_pages import create_context
+from .pages import _limits, page
 
 bp = Blueprint("requests_web", __name__)
+
+
+@bp.get("/r/new")
+def ask_page() -> Response:
+    """The asker's page: a note, an expiry and targets; the browser makes the key pair and the request.
+
+    It obeys the same policies as the create page (a request is made like a secret), and says why
+    where this visitor may not ask.
+    """
+    closed, context = create_context(_limits(), here="/r/new")
+    return closed or page("ask.html", max_note=MAX_NOTE, **context)
 
 
 @bp.get("/r/<sid>")

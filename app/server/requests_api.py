@@ -85,7 +85,8 @@ def create_request() -> Response:
     targets = parse_notify(values.get("notify"))
     check_targets(rights, targets)
     created = _store().create(answer_verifier, inbox_verifier, ttl=ttl, deliver=deliver_flag(targets),
-                              seal_targets=sealer(targets), target_count=len(targets), facts=client_facts())
+                              seal_targets=sealer(targets), target_count=len(targets), facts=client_facts(),
+                              creator=rights.email)
     event("request_created")
     token = services().tokens.issue(_manage_name(created.id), created.expires_at + cfg.receipt_retention)
     response = jsonify(id=created.id, url=f"{origin}/r/{created.id}", inbox_url=f"{origin}/r/{created.id}/inbox",
@@ -174,8 +175,13 @@ def open_request(sid: str) -> Response:
     no_query()
     sid = secret_id(sid)
     view = _store().open(sid, _proof_header(ANSWER_HEADER), facts=client_facts())
-    return jsonify(state=view.state, note=view.note if view.note_mac else None,
-                   note_mac=b64u_encode(view.note_mac) if view.note_mac else None, expires_at=iso_time(view.expires_at))
+    body: dict[str, Any] = {"state": view.state, "note": view.note if view.note_mac else None,
+                            "note_mac": b64u_encode(view.note_mac) if view.note_mac else None,
+                            "expires_at": iso_time(view.expires_at)}
+    if view.requester:
+        # Only this service's sign-in puts it there, as a secret's "sender".
+        body["requester"] = view.requester
+    return jsonify(body)
 
 
 def answer_request(sid: str) -> Response:

@@ -61,6 +61,7 @@ class RequestView:
     note: str
     note_mac: bytes
     expires_at: int
+    requester: str = ""  # the asker's address, when this service's sign-in verified it
 
 
 @dataclass(frozen=True)
@@ -133,15 +134,15 @@ class RequestStore:
 
     def create(self, answer_verifier: bytes, inbox_verifier: bytes, *, ttl: int, deliver: bool = False,
                seal_targets: Callable[[str], bytes] | None = None, target_count: int = 0,
-               facts: str = "") -> RequestCreated:
-        """Store a new open request under a fresh random id."""
+               facts: str = "", creator: str = "") -> RequestCreated:
+        """Store a new open request under a fresh random id; ``creator`` is a signed-in asker's address."""
         now = self._now()
         states = "|".join(Delivery("pending", 0).encode() for _ in range(target_count)) if seal_targets else ""
         for _ in range(3):  # 128-bit ids never collide in practice; the check is cheap insurance
             rid = b64u_encode(new_id())
             targets = seal_targets(rid) if seal_targets else b""
             args = [answer_verifier, inbox_verifier, ttl, self.receipt_retention, now, rid, int(deliver), targets,
-                    states, facts, self.stream_ttl]
+                    states, facts, self.stream_ttl, creator]
             if self._script("request_create")(keys=self.script_keys(rid), args=args):
                 return RequestCreated(rid, now + ttl)
         raise RuntimeError("could not allocate a request id")
@@ -161,8 +162,8 @@ class RequestStore:
         row = self._script("request_open")(keys=self.keys(rid), args=args)
         if not row:
             raise NotFound()
-        state, note, mac, expires = row
-        return RequestView(state.decode(), note.decode("utf-8"), bytes(mac), int(expires))
+        state, note, mac, expires, requester = row
+        return RequestView(state.decode(), note.decode("utf-8"), bytes(mac), int(expires), requester.decode())
 
     def answer(self, rid: str, answer_verifier: bytes, blob: bytes, *, facts: str = "") -> None:
         """Store the one answer; :class:`AlreadyAnswered` for a second or replayed one."""

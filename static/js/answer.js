@@ -1,5 +1,5 @@
-// The answer page (/r/ID#Q): the person asked sees the asker's note, checked against its MAC, and
-// sends one answer, sealed here to the public key Q in the fragment (request.js). Loading the page
+// The answer page (/r/ID#Q): the person asked sees who asks (as this service's sign-in knows them)
+// and the asker's note, checked against its MAC, and sends one answer, sealed here to the public key Q in the fragment (request.js). Loading the page
 // only asks for the state and the note, which spends nothing; the answer leaves after a click or
 // Enter on Send. Like the reveal page, the key may arrive later than the page (hashchange).
 import { FieldError, clearFieldError, clearFieldErrors, showFieldError } from "./fields.js";
@@ -7,6 +7,7 @@ import { initLanguageSwitch } from "./i18n.js";
 import { safeFileName } from "./kinds.js";
 import * as protocol from "./protocol.js";
 import * as request from "./request.js";
+import { hideVerified, showVerified } from "./sender.js";
 import { Sentence, sentenceOf } from "./sentences.js";
 import { $, api, dropZone, formatSize, hasWebCrypto, say, show, unsay } from "./ui.js";
 
@@ -143,6 +144,7 @@ async function takeLink() {
   }
   if (check !== checks) return;
   only(intro);
+  hideVerified(); // what an earlier key's link said does not hold for this one
   say($("#meta"), "reveal_checking");
   const proof = protocol.b64uEncode(await request.answerProof(link.Q));
   const { status, body } = await api("GET", `/api/v1/requests/${rid}`, { headers: { "X-Burnlink-Answer": proof } });
@@ -157,6 +159,8 @@ async function takeLink() {
   const holds = await noteHolds(link.Q, body);
   if (check !== checks) return;
   if (!holds) return end($("#tampered"));
+  // Who asks, as this service's sign-in knows them, before anything can be typed (as `burnlink respond` says first).
+  showVerified(body.requester, "requester");
   showNote(body.note);
   say($("#meta"), "reveal_expires", { time: { time: body.expires_at } });
   target = { Q: link.Q, proof };

@@ -27,10 +27,11 @@ export function stateCell(state) {
   return cell;
 }
 
-function labelCell(secret, id) {
+/** A cell with a label (the creator's own words, as written), or `empty` said in its place. */
+export function labelCell(secret, id, empty = "no_label") {
   if (!secret.label) {
     const cell = el("td", { className: "muted", attrs: { id } });
-    say(cell, "no_label");
+    say(cell, empty);
     return cell;
   }
   return el("td", { attrs: { id }, children: [el("bdi", { text: secret.label, className: "notranslate", attrs: { translate: "no" } })] });

@@ -51,16 +51,17 @@ export function webhookSecret(bytes) {
 /**
  * Check the rows a creator filled in and build the create body's `notify` list.
  * `rows`: [{type, url, secret, to, events}] with the values as typed; `offered`: the types this
- * server takes. Returns {targets, problems}, problems as [{row, field, key}] in the rows' order,
+ * server takes; `eventTypes`: the events the form offers (a secret's by default, a request's on the
+ * ask page), in the protocol's order. Returns {targets, problems}, problems as [{row, field, key}] in the rows' order,
  * field one of "type", "url", "secret", "to", "events".
  */
-export function checkTargets(rows, offered = TARGET_TYPES) {
+export function checkTargets(rows, offered = TARGET_TYPES, eventTypes = EVENT_TYPES) {
   const targets = [];
   const problems = [];
   if (rows.length > MAX_TARGETS) problems.push({ row: MAX_TARGETS, field: "type", key: "err_notify_too_many" });
   rows.slice(0, MAX_TARGETS).forEach((row, index) => {
     const problem = (field, key) => problems.push({ row: index, field, key });
-    const events = EVENT_TYPES.filter((name) => (row.events || []).includes(name));
+    const events = eventTypes.filter((name) => (row.events || []).includes(name));
     if (!offered.includes(row.type)) {
       problem("type", "err_notify_type");
       return;

@@ -1,10 +1,10 @@
-// The create page's notification targets: up to three rows behind a closed disclosure, each a
-// webhook (its URL and whsec_ secret, which the page can make), a Slack incoming webhook, or an
-// e-mail address where this server sends e-mail, and the events to hear about. Checked here, in
-// the shapes the server takes, before anything is encrypted; a refusal by the server is shown next
-// to the disclosure.
+// The notification targets of the create and ask pages (templates/_notify_form.html): up to three
+// rows behind a closed disclosure, each a webhook (its URL and whsec_ secret, which the page can
+// make), a Slack incoming webhook, or an e-mail address where this server sends e-mail, and the
+// events to hear about (a secret's, or a request's). Checked here, in the shapes the server takes,
+// before anything is encrypted; a refusal by the server is shown next to the disclosure.
 import { FieldError, describedBy } from "./fields.js";
-import { EVENT_TYPES, MAX_TARGETS, checkTargets, webhookSecret } from "./notify.js";
+import { MAX_TARGETS, checkTargets, webhookSecret } from "./notify.js";
 import { randomBytes } from "./protocol.js";
 import { $, copyText, say, show, unsay } from "./ui.js";
 
@@ -17,7 +17,12 @@ function activeRows() {
 }
 
 function offered() {
-  return $("#create").dataset.notifyTypes.split(",").filter(Boolean);
+  return document.querySelector("[data-notify-types]").dataset.notifyTypes.split(",").filter(Boolean);
+}
+
+/** The events this form offers (a secret's or a request's), in the protocol's order: its first row's boxes. */
+function eventsOffered() {
+  return [...rows()[0].querySelectorAll(".notify-events input[type=checkbox]")].map((box) => box.value);
 }
 
 function showType(row) {
@@ -96,7 +101,7 @@ function readRow(row) {
     url: type === "slack" ? value("slack") : value("url"),
     secret: value("secret"),
     to: value("to"),
-    events: EVENT_TYPES.filter((name) => row.querySelector(`input[type=checkbox][value="${name}"]`).checked),
+    events: [...row.querySelectorAll(".notify-events input[type=checkbox]:checked")].map((box) => box.value),
   };
 }
 
@@ -114,7 +119,7 @@ export function notifyTargets() {
   if (!$("#notify")) return null; // this server takes no targets: the page offers none
   const active = activeRows();
   if (!active.length) return null;
-  const { targets, problems } = checkTargets(active.map(readRow), offered());
+  const { targets, problems } = checkTargets(active.map(readRow), offered(), eventsOffered());
   if (problems.length) {
     $("#notify").open = true;
     const { row, field, key } = problems[0];

@@ -5,6 +5,7 @@
 import * as protocol from "./protocol.js";
 import { initLanguageSwitch } from "./i18n.js";
 import { render } from "./render.js";
+import { hideVerified, showVerified } from "./sender.js";
 import { sentenceOf } from "./sentences.js";
 import { $, api, hasWebCrypto, say, show, unsay } from "./ui.js";
 
@@ -94,25 +95,6 @@ async function reveal(event) {
   }
 }
 
-/**
- * Who made the link, as this service knows it: an address its sign-in verified, or plainly nobody
- * verified. The address goes in as text (an isolated <bdi>), never as markup.
- */
-function showSender(sender) {
-  const box = $("#sender");
-  const verified = typeof sender === "string" && sender !== "";
-  box.classList.toggle("verified", verified);
-  box.classList.toggle("unverified", !verified);
-  if (verified) {
-    say($("#sender-line"), "sender_verified", { email: { exact: sender } });
-    say($("#sender-note"), "sender_verified_note");
-  } else {
-    say($("#sender-line"), "sender_unverified");
-    say($("#sender-note"), "sender_unverified_note");
-  }
-  show(box, true);
-}
-
 /** Read the key from the fragment and ask (consuming nothing) whether it opens a live secret. */
 async function takeKey() {
   if (busy || done) return;
@@ -128,7 +110,7 @@ async function takeKey() {
     return;
   }
   only(intro);
-  show($("#sender"), false); // what an earlier key's link said does not hold for this one
+  hideVerified(); // what an earlier key's link said does not hold for this one
   say($("#meta"), "reveal_checking");
   const proof = await protocol.linkProof(key);
   const { status, body } = await api("GET", `/api/v1/secrets/${secretId}`, {
@@ -146,7 +128,7 @@ async function takeKey() {
   if (body.views_left > 1) say($("#intro .lead"), "reveal_lead_views", { n: body.views_left });
   else say($("#intro .lead"), "reveal_lead");
   say($("#meta"), "reveal_expires", { time: { time: body.expires_at } });
-  showSender(body.sender);
+  showVerified(body.sender);
   show($("#code-field"), needsCode);
   $("#reveal").disabled = false;
 }

@@ -134,6 +134,27 @@ def said(lang: str, key: str, **values: Any) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m[1], "")), entry)
 
 
+def english_left(page: Page, lang: str) -> list[str]:
+    """English sentences of the catalog, or bare keys of it, still on screen in a page that should speak ``lang``."""
+    text = page.locator("body").inner_text()
+    english, other = catalog("en"), catalog(lang)
+    left = [key for key in english if "_" in key and key in text]  # a key a script has no string for
+    for key, value in english.items():
+        for form in value.values() if isinstance(value, dict) else [value]:
+            if "{" not in form and len(form) >= 12 and other[key] != value and form in text:
+                left.append(f"{key}: {form}")
+    return left
+
+
+def tab_to(page: Page, element_id: str, most: int = 30) -> None:
+    """Press Tab until ``element_id`` has the focus (it must get there within ``most`` presses)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
 def overflowing(page: Page) -> list[str]:
     """Labels, buttons, headings and menu entries whose text is wider than their own box."""
     return page.evaluate("""() => [...document.querySelectorAll(

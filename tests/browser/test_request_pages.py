@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from app.core import request as rq
 from app.core.protocol import b64u_encode
 from app.store import shard_of
-from tests.browser.pagehelp import CSP_PROBE, LANGUAGES, Recorder, catalog, overflowing, said, view_problems
+from tests.browser.pagehelp import CSP_PROBE, LANGUAGES, Recorder, catalog, english_left, overflowing, said, tab_to, view_problems
 from tests.support import GunicornProcess
 from tests.support.asks import ask
 from tests.support.cli import run, run_bytes
@@ -230,15 +230,6 @@ def test_a_burned_request_is_gone_for_both_pages(new_page, live_server: Gunicorn
 # --- keyboard, axe, CSP, phones, languages ---------------------------------------------------------
 
 
-def tab_to(page: Page, element_id: str, most: int = 30) -> None:
-    """Press Tab until ``element_id`` has the focus (it must get there within ``most`` presses)."""
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == element_id:
-            return
-    raise AssertionError(f"Tab never reached #{element_id}")
-
-
 def test_keyboard_alone_answers_and_reads(new_page, live_server: GunicornProcess) -> None:
     asked = asked_by_api(live_server)
     page = new_page()
@@ -290,18 +281,6 @@ def test_the_pages_are_accessible_within_the_csp_and_fit_a_phone(new_page, live_
         assert view_problems(page, check) == [], name
         if check == "phone":
             assert overflowing(page) == [], name
-
-
-def english_left(page: Page, lang: str) -> list[str]:
-    """English sentences of the catalog, or bare keys of it, still on screen in a page that should speak ``lang``."""
-    text = page.locator("body").inner_text()
-    english, other = catalog("en"), catalog(lang)
-    left = [key for key in english if "_" in key and key in text]  # a key a script has no string for
-    for key, value in english.items():
-        for form in value.values() if isinstance(value, dict) else [value]:
-            if "{" not in form and len(form) >= 12 and other[key] != value and form in text:
-                left.append(f"{key}: {form}")
-    return left
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -13,6 +13,7 @@ import redis
 
 from app.core import request as rq
 from app.store import shard_of
+from app.store.accounts import Accounts
 from tests.support import ROOT, GunicornProcess
 from tests.support.cli import Wire, run, run_bytes, send_json
 
@@ -167,3 +168,26 @@ def test_receipt_wait_returns_once_the_request_is_answered(live_server: Gunicorn
             waiting.communicate()
     assert waiting.returncode == 0, err
     assert "state: answered" in out and "request.answered" in out
+
+
+def test_respond_says_who_asks_before_anything_is_sent(live_server: GunicornProcess, redis_url: str) -> None:
+    prefix = live_server.env["BURNLINK_KEY_PREFIX"]
+    client = redis.Redis.from_url(redis_url)
+    try:
+        token, _ = Accounts(client, prefix=prefix).issue_token("alice@example.com", "cli", 3600)
+        # An API token's owner is a signed-in asker.
+        code, out, err = run(["request", "--json", "--note", "Stripe key for billing"], live_server.url, BURNLINK_API_TOKEN=token)
+        assert code == 0, err
+        signed = json.loads(out)
+        anonymous, hostile = ask(live_server.url), ask(live_server.url)
+        # What a hostile server (or anyone with its Redis) could claim: it may not drive the terminal.
+        rid = hostile["id"]
+        client.hset(f"{prefix}:{{{shard_of(rid)}}}:{rid}:q", "by", "ceo@example.com\x1b[2K\rRequester not verified")
+    finally:
+        client.close()
+    for asked, first in ((signed, "Requested by alice@example.com (verified by this server's sign-in)"),
+                         (anonymous, "Requester not verified"),
+                         (hostile, "Requested by ceo@example.com\\x1b[2K Requester not verified (verified by this server's sign-in)")):
+        code, _, err = run(["respond", "-"], live_server.url, stdin="the key", BURNLINK_LINK=asked["link"])
+        assert code == 0, err
+        assert err.splitlines()[:2] == [first, "note: Stripe key for billing"]

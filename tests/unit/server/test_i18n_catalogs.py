@@ -160,7 +160,7 @@ def say(catalog: dict[str, Any], tag: str, key: str, n: str | None) -> str:
 
 
 PAGES = ["/", "/s/AAAAAAAAAAAAAAAAAAAAAA", "/s/not-an-id", "/r/AAAAAAAAAAAAAAAAAAAAAA", "/r/AAAAAAAAAAAAAAAAAAAAAA/inbox",
-         "/r/not-an-id", "/r/not-an-id/inbox", "/me", "/tokens", "/admin"]
+         "/r/not-an-id", "/r/not-an-id/inbox", "/r/new", "/me", "/tokens", "/admin"]
 
 
 @pytest.mark.parametrize("tag", list(LANGUAGES))
@@ -183,7 +183,7 @@ def test_the_templates_say_what_the_json_says(client: FlaskClient, tag: str) -> 
                 name, key = (part.strip() for part in pair.split("="))
                 assert marks[name] == catalog[key], (path, element, name)
     assert {"create_title", "reveal_title", "gone_title", "footer", "ttl_days", "answer_title", "inbox_title",
-            "request_gone_body", "inbox_gone_body"} <= seen
+            "request_gone_body", "inbox_gone_body", "ask_title", "ask_keep_hint", "ask_inbox_warning", "kept_title"} <= seen
 
 
 # --- the scripts name only keys that exist ----------------------------------------------------------
