@@ -10,11 +10,14 @@ connecting, sending and reading at most :data:`MAX_READ` bytes of the answer.
 
 from __future__ import annotations
 
+import heapq
 import http.client
+import itertools
 import socket
 import ssl
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from ..core.errors import InvalidInput
 from .guard import Address, Allow, Refused, check_url, vetted_addresses
@@ -67,6 +70,57 @@ class _PinnedTLS(http.client.HTTPSConnection):
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
+@dataclass(order=True)
+class _Deadline:
+    at: float
+    number: int
+    connection: http.client.HTTPConnection = field(compare=False)
+    expired: threading.Event = field(compare=False, default_factory=threading.Event)
+    done: bool = field(compare=False, default=False)
+
+
+class _Watchdog:
+    """One thread that shuts every attempt's socket at its deadline.
+
+    A timer thread per attempt cost more CPU than the attempt itself; this one sleeps until the
+    nearest deadline, and an attempt that finished in time is only marked done.
+    """
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._heap: list[_Deadline] = []
+        self._numbers = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, connection: http.client.HTTPConnection, seconds: float) -> _Deadline:
+        deadline = _Deadline(time.monotonic() + seconds, next(self._numbers), connection)
+        with self._wake:
+            heapq.heappush(self._heap, deadline)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="burnlink-notify-deadlines", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+        return deadline
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._heap and self._heap[0].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._wake.wait()
+                    continue
+                wait = self._heap[0].at - time.monotonic()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                deadline = heapq.heappop(self._heap)
+            _shut(deadline.connection, deadline.expired)
+
+
+_WATCHDOG = _Watchdog()
+
+
 def post(url: str, body: bytes, headers: dict[str, str], *, allow: Allow, timeout: float,
          context: ssl.SSLContext | None = None) -> Answer:
     """POST ``body`` to ``url``; never raises for the network's or the receiver's failures."""
@@ -91,10 +145,7 @@ def _attempt(host: str, port: int, address: Address, path: str, body: bytes, hea
     connection = _Pinned(host, port, address, timeout) if tls is None else _PinnedTLS(host, port, address, timeout, tls)
     # A receiver that trickles its answer a byte at a time must not hold the worker: past the
     # deadline the socket is shut, which ends any read in progress, and the answer does not count.
-    expired = threading.Event()
-    watchdog = threading.Timer(timeout * 2, _shut, args=(connection, expired))
-    watchdog.daemon = True
-    watchdog.start()
+    deadline = _WATCHDOG.watch(connection, timeout * 2)
     try:
         connection.request("POST", path, body=body, headers={**headers, "User-Agent": USER_AGENT,
                                                             "Content-Length": str(len(body))})
@@ -110,9 +161,9 @@ def _attempt(host: str, port: int, address: Address, path: str, body: bytes, hea
     except (OSError, http.client.HTTPException):
         answer = Answer("bad answer")
     finally:
-        watchdog.cancel()
+        deadline.done = True
         connection.close()
-    return Answer("timeout") if expired.is_set() else answer
+    return Answer("timeout") if deadline.expired.is_set() else answer
 
 
 def _shut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:

@@ -138,10 +138,11 @@ class Worker:
             jobs = self.queue.claim(tag, self.lease * 1000, READ_COUNT) if claim else []
             jobs += self.queue.read(tag, READ_COUNT)
             jobs += self.queue.due(tag, self.clock(), self.clock() + self.lease, READ_COUNT)
+            taken = self.clock()
             for job in jobs:
                 if stop.is_set():
                     break  # left pending: another worker (or this one, restarted) takes it after the lease
-                self.handle(job, quiet.setdefault(tag, []))
+                self.handle(job, quiet.setdefault(tag, []), taken=taken)
                 done += 1
             if prune:
                 self.queue.prune(tag, PRUNE_IDLE_MS)
@@ -170,11 +171,13 @@ class Worker:
 
     # --- one event -----------------------------------------------------------------------------
 
-    def handle(self, job: Job, quiet: list[str] | None = None) -> None:
+    def handle(self, job: Job, quiet: list[str] | None = None, *, taken: float | None = None) -> None:
         """Deliver ``job`` to its targets and settle it; an unreadable entry is logged and dropped.
 
         With ``quiet``, an event nobody is to be told of is not acknowledged here: its entry id is
         added to ``quiet`` for the caller to acknowledge with others, after :meth:`AuditTrail.flush`.
+        ``taken`` is when the job's lease began: it is renewed before an attempt only once a
+        quarter of it has passed (``None``: before every attempt).
         """
         try:
             secret_id, _, rest = job.message.partition(",")
@@ -198,7 +201,9 @@ class Worker:
             target = targets.get(label)
             if target is None:
                 continue  # the receipt (and so the creator's targets) has gone: nobody left to tell
-            self.queue.renew(job, self.clock() + self.lease)
+            if taken is None or self.clock() - taken > self.lease / 4:
+                taken = self.clock()
+                self.queue.renew(job, taken + self.lease)
             answer = self._attempt(target, secret_id, event, message_id(job, label))
             attempts = done + 1
             if answer.ok:

@@ -164,3 +164,14 @@ def test_only_the_start_of_a_large_answer_is_read() -> None:
         listener.close()
     # The flood thread sets the event right after its send returns, which may come after our read.
     assert sent.wait(5) and answer.ok and answer.status == "200"
+
+
+def test_attempts_share_one_deadline_thread(receiver: WebhookReceiver) -> None:
+    send(receiver.url)  # the watchdog starts with the first attempt
+    watchdogs = [t for t in threading.enumerate() if t.name == "burnlink-notify-deadlines"]
+    started = threading.active_count()
+    assert all(send(receiver.url).ok for _ in range(20))
+    assert len(watchdogs) == 1 and watchdogs[0].is_alive()
+    # No timer thread per attempt: only the receiver's request threads (which end) come and go.
+    assert [t for t in threading.enumerate() if t.name == "burnlink-notify-deadlines"] == watchdogs
+    assert threading.active_count() <= started + 2
