@@ -16,11 +16,11 @@ from ..store.accounts import Accounts
 from . import account_pages, api, i18n, pages, request_pages, signin
 from .assets import STATIC, TEMPLATES
 from .bodies import BodyDeadline, refuse_unread_body
-from .headers import apply_security_headers, is_api
+from .headers import SecurityHeaders, is_api
 from .identity import TrustedUserHeader
 from .limits import init_rate_limits, retry_after
 from .notify import Notifications
-from .observability import init_observability
+from .observability import RequestLog, init_observability
 from .problems import problem_response, to_problem
 from .services import Services
 from .sessions import RedisSessions
@@ -29,13 +29,35 @@ from .tokens import ManageTokens
 log = logging.getLogger("burnlink")
 
 
+class BurnlinkFlask(Flask):
+    """Flask, asking once per handler (not on every call) whether it is a coroutine function."""
+
+    _SYNC_CACHE_MAX = 1024
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        """:meth:`Flask.ensure_sync`, remembered: hooks, views and handlers are the same few functions."""
+        try:
+            return self._sync[func]
+        except KeyError:
+            wrapped = super().ensure_sync(func)
+            if len(self._sync) < self._SYNC_CACHE_MAX:
+                self._sync[func] = wrapped
+            return wrapped
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+
+
 def create_app(config: Config | None = None, *, redis_client: Any = None) -> Flask:
     """Build the burnlink app from ``config`` (default: :func:`load_config` of the environment).
 
     ``redis_client`` replaces the connection ``config.redis_url`` names (tests pass fakeredis).
     """
     config = config or load_config()
-    app = Flask("app", template_folder=str(TEMPLATES), static_folder=str(STATIC))
+    app = BurnlinkFlask("app", template_folder=str(TEMPLATES), static_folder=str(STATIC))
     app.config.update(
         SECRET_KEY=config.secret_key,
         BURNLINK=config,
@@ -44,13 +66,6 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
         MAX_FORM_PARTS=64,
     )
     i18n.init_i18n(app)
-    # Bodies arrive whole, in time and within the limit, before any view runs (bodies.py).
-    app.wsgi_app = BodyDeadline(app.wsgi_app, limit=config.max_body, seconds=config.body_timeout)  # type: ignore[method-assign]
-    if config.trusted_proxies:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        n = config.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     embedded = False
     if redis_client is None:
@@ -75,10 +90,6 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
                                           Creators.parse(config.creators))
     # The one cookie besides the reader's language (i18n.py): a sign-in session, set only by signing in.
     app.session_interface = RedisSessions(accounts, ttl=config.session_ttl, env=config.env)
-    if config.trusted_user_header:
-        # Outermost, so the address it checks is the connection's own, not one ProxyFix believed.
-        app.wsgi_app = TrustedUserHeader(app.wsgi_app, config.trusted_user_header,  # type: ignore[method-assign]
-                                         config.trusted_proxy_networks)
 
     app.register_blueprint(api.build_blueprint(limiter, config))
     app.register_blueprint(api.health)
@@ -90,11 +101,30 @@ def create_app(config: Config | None = None, *, redis_client: Any = None) -> Fla
     if config.oidc_issuer or config.trusted_user_header:
         app.context_processor(signin.header_state)  # the header's "Signed in as …" or "Sign in"
     app.register_error_handler(Exception, _handle_error)
-    app.after_request(apply_security_headers)
-    init_observability(app)
-    # After the logging and limiting hooks, so a refused body is logged and counted like any request.
+    metrics = init_observability(app)
+    # After the limiting hooks, so a refused body is counted like any request.
     app.before_request(refuse_unread_body)
+    app.wsgi_app = _middleware(app.wsgi_app, config, metrics)  # type: ignore[method-assign]
     return app
+
+
+def _middleware(wsgi: Any, config: Config, metrics: Any) -> Any:
+    """Wrap Flask's WSGI callable, innermost first."""
+    # Every answer Flask makes, errors included, leaves with the security headers.
+    wsgi = SecurityHeaders(wsgi)
+    # Bodies arrive whole, in time and within the limit, before any view runs (bodies.py).
+    wsgi = BodyDeadline(wsgi, limit=config.max_body, seconds=config.body_timeout)
+    # Outside the body's reading, so that a line's duration includes a slow upload.
+    wsgi = RequestLog(wsgi, metrics, config.log_requests)
+    if config.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = config.trusted_proxies
+        wsgi = ProxyFix(wsgi, x_for=n, x_proto=n, x_host=n)
+    if config.trusted_user_header:
+        # Outermost, so the address it checks is the connection's own, not one ProxyFix believed.
+        wsgi = TrustedUserHeader(wsgi, config.trusted_user_header, config.trusted_proxy_networks)
+    return wsgi
 
 
 def wsgi_app() -> Flask:

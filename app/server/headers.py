@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from collections.abc import Callable, Iterable
+from typing import Any
 
 # Pages: our own scripts, styles and images only; data: images for the QR code
 # canvas export. Nothing may frame us, post forms elsewhere or set a <base>.
@@ -34,25 +35,38 @@ COMMON = (
 API_HEADERS = (("Content-Security-Policy", API_CSP), ("Cache-Control", "no-store"), *COMMON)
 PAGE_HEADERS = (("Content-Security-Policy", PAGE_CSP), ("Cache-Control", "no-store"), *COMMON)
 STATIC_HEADERS = (("Content-Security-Policy", PAGE_CSP), *COMMON)
+# Static files are public and change only with a release: short caching, whatever the view said.
+STATIC_CACHE = ("Cache-Control", "public, max-age=300")
 OURS = {name.lower() for name, _ in API_HEADERS} | {"server", "strict-transport-security"}
 
 
-def apply_security_headers(response: Response) -> Response:
-    """Add the security headers every burnlink response carries (hot path: plain appends)."""
-    path = request.path
-    headers = response.headers
-    if any(name.lower() in OURS for name, _ in headers.items()):
-        for name in OURS:
-            headers.pop(name, None)  # rare: a view set one of ours; ours win
-    if is_api(path):
-        chosen = API_HEADERS
-    elif path.startswith("/static/"):
-        chosen = STATIC_HEADERS
-        headers.setdefault("Cache-Control", "public, max-age=300")
-    else:
-        chosen = PAGE_HEADERS
-    for name, value in chosen:
-        headers.add(name, value)
-    if request.is_secure:
-        headers.add("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    return response
+HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+
+
+class SecurityHeaders:
+    """WSGI middleware: every answer leaves with the security headers; ours replace any a view set.
+
+    A middleware rather than an ``after_request`` hook, so that the constant headers are appended
+    as tuples once, instead of each going through the response's header checks on every request.
+    It sits inside ProxyFix, so ``wsgi.url_scheme`` is the one ProxyFix believed.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers = [item for item in headers if item[0].lower() not in OURS]
+            path = environ.get("PATH_INFO", "")
+            if is_api(path):
+                headers.extend(API_HEADERS)
+            elif path.startswith("/static/"):
+                headers.extend(STATIC_HEADERS)
+                headers.append(STATIC_CACHE)
+            else:
+                headers.extend(PAGE_HEADERS)
+            if environ.get("wsgi.url_scheme") == "https":
+                headers.append(HSTS)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start)

@@ -20,10 +20,11 @@ import re
 import secrets
 import sys
 import time
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, g, request
+from flask import Flask, Response, abort, current_app, request
 
 access_log = logging.getLogger("burnlink.access")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -102,12 +103,6 @@ _ID_PREFIX = secrets.token_hex(4)
 _ID_COUNTER = itertools.count(1)
 
 
-def _start() -> None:
-    g.burnlink_started = time.perf_counter()
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
-
-
 @lru_cache(maxsize=256)
 def _quoted(text: str) -> str:
     """``text`` as a JSON string (methods and route templates: a small, fixed set)."""
@@ -125,27 +120,41 @@ def _now_text() -> str:
     return str(_second[1])
 
 
-def _finisher(metrics: Metrics | None, log_requests: bool) -> Any:
-    """The after-request hook, with the app's settings bound once (it runs on every request)."""
+class RequestLog:
+    """WSGI middleware: a request id on every answer, one access line and one latency sample per request.
 
-    def finish(response: Response) -> Response:
-        started = g.get("burnlink_started")
-        duration = time.perf_counter() - started if started else 0.0
-        rule = request.url_rule
+    A middleware rather than Flask hooks: it needs nothing of the request context but the
+    matched route, which Werkzeug's request object (``environ["werkzeug.request"]``) holds.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], metrics: Metrics | None, log_requests: bool) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.log_requests = log_requests
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        started = time.perf_counter()
+        incoming = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers.append(("X-Request-ID", request_id))
+            self._record(environ, int(status[:3]), time.perf_counter() - started, request_id)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start)
+
+    def _record(self, environ: dict[str, Any], status: int, duration: float, request_id: str) -> None:
+        rule = getattr(environ.get("werkzeug.request"), "url_rule", None)
         route = rule.rule if rule else "<unmatched>"
-        request_id = g.get("request_id", "")
-        response.headers["X-Request-ID"] = request_id
-        if metrics is not None:
-            metrics.latency.labels(request.method, route, str(response.status_code)).observe(duration)
-        if log_requests and access_log.isEnabledFor(logging.INFO):
+        method = environ.get("REQUEST_METHOD", "")
+        if self.metrics is not None:
+            self.metrics.latency.labels(method, route, str(status)).observe(duration)
+        if self.log_requests and access_log.isEnabledFor(logging.INFO):
             # The same JSON object json.dumps would write, built directly: every value is a
             # number, a checked request id, or a quoted method or route template.
             access_log.info('{"ts": "%s", "method": %s, "route": %s, "status": %d, "duration_ms": %s, "request_id": "%s"}',
-                            _now_text(), _quoted(request.method), _quoted(route), response.status_code,
-                            round(duration * 1000, 2), request_id)
-        return response
-
-    return finish
+                            _now_text(), _quoted(method), _quoted(route), status, round(duration * 1000, 2), request_id)
 
 
 def _metrics_view() -> Response:
@@ -163,12 +172,9 @@ def _metrics_view() -> Response:
     return Response(metrics.render(), mimetype=CONTENT_TYPE_LATEST.split(";")[0])
 
 
-def init_observability(app: Flask) -> Any:
-    """Install the request hooks, and ``/metrics`` when metrics are on."""
-    config = app.config["BURNLINK"]
-    app.before_request(_start)
-    if config.metrics:
-        app.extensions["burnlink_metrics"] = Metrics(config.metrics_dir)
+def init_observability(app: Flask) -> Metrics | None:
+    """The app's metrics and ``/metrics`` when metrics are on (the factory wraps :class:`RequestLog` around the app)."""
+    if app.config["BURNLINK"].metrics:
+        app.extensions["burnlink_metrics"] = Metrics(app.config["BURNLINK"].metrics_dir)
         app.add_url_rule("/metrics", "metrics", _metrics_view)
-    app.after_request(_finisher(app.extensions.get("burnlink_metrics"), config.log_requests))
     return app.extensions.get("burnlink_metrics")

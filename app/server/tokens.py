@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, Serializer, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 
 from ..core.errors import Forbidden, Unauthorized
 
 SALT = "burnlink/v1/manage"
+
+
+class _Serializer(URLSafeTimedSerializer):
+    """itsdangerous's URL-safe format, written without trying zlib first.
+
+    The stock serializer compresses every payload and keeps the result only when it is
+    shorter, which an id and a time never are: the same tokens, without a zlib call on every
+    create. ``loads`` still reads a compressed payload.
+    """
+
+    def dump_payload(self, obj: Any) -> bytes:
+        return base64_encode(Serializer.dump_payload(self, obj))
 
 
 class ManageTokens:
@@ -16,7 +30,7 @@ class ManageTokens:
 
     def __init__(self, secret_key: str, fallbacks: tuple[str, ...] = ()) -> None:
         # itsdangerous signs with the last key and verifies with any: old keys first, SECRET_KEY last.
-        self._serializer = URLSafeTimedSerializer([*fallbacks, secret_key], salt=SALT)
+        self._serializer = _Serializer([*fallbacks, secret_key], salt=SALT)
 
     def issue(self, secret_id: str, expires_at: int) -> str:
         """A token for ``secret_id`` valid until ``expires_at`` (epoch seconds)."""
