@@ -100,6 +100,10 @@ class Receiver:
         arrivals = self.arrivals
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, and each answer sent at once, as web servers in front of real receivers do.
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 at = time.time()

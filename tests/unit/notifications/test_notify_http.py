@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,14 +21,8 @@ LOCAL = Allow.parse(["127.0.0.1"])
 BY_NAME = Allow.parse(["localhost"])
 
 
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    running = WebhookReceiver().start()
-    yield running
-    running.stop()
-
-
 def send(url: str, allow: Allow = LOCAL, **options: Any) -> Any:
+    """One delivery of a fixed body, as the worker makes it."""
     return post(url, b'{"type":"secret.revealed"}', {"Content-Type": "application/json"}, allow=allow,
                 timeout=options.pop("timeout", 5.0), **options)
 
