@@ -1,6 +1,6 @@
 """Drive the app's WSGI callable in process, without HTTP: for profilers and instruction counts.
 
-Usage: python bench/inprocess.py [--cycles 200] [--metadata] [--profile N] [--redis-url URL]
+Usage: python bench/inprocess.py [--cycles 200] [--metadata] [--notify-url URL] [--profile N] [--redis-url URL]
 
 Each cycle is what bench/load.py's ``burnlink`` target sends (create, optionally metadata, reveal
 of a 1 KiB secret sealed once beforehand), handed straight to ``app(environ, start_response)``
@@ -62,11 +62,12 @@ def call(app: Callable, env: dict[str, Any]) -> tuple[str, bytes]:
     return seen[0], body
 
 
-def make_cycle(app: Callable, metadata: bool) -> Callable[[], None]:
+def make_cycle(app: Callable, metadata: bool, notify_url: str = "") -> Callable[[], None]:
     """One create (+ metadata) + reveal, checked, as a function of no arguments."""
     from load import bodies_for
 
-    bodies = bodies_for("burnlink", {"metadata": metadata})
+    options = {"metadata": metadata, "notify_url": notify_url, "notify_secret": "whsec_" + "A" * 43 + "="}
+    bodies = bodies_for("burnlink", options)
     json_type = {"Content-Type": "application/json"}
 
     def cycle() -> None:
@@ -86,6 +87,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=200)
     parser.add_argument("--metadata", action="store_true", help="add the reveal page's metadata GET to each cycle")
+    parser.add_argument("--notify-url", default="", help="put a webhook target with this URL in every create body")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print cProfile's N top functions")
     parser.add_argument("--redis-url", default="")
     args = parser.parse_args()
@@ -96,7 +98,7 @@ def main() -> None:
 
         redis_server = RedisProcess().start()
     os.environ.update({"REDIS_URL": args.redis_url or redis_server.url, "SECRET_KEY": secrets.token_urlsafe(48),  # type: ignore[union-attr]
-                       "BURNLINK_ENV": "production", "BURNLINK_RATE_LIMITS": "0", "BASE_URL": "http://127.0.0.1:8000"})
+                       "BURNLINK_ENV": "production", "BURNLINK_RATE_LIMITS": "0", "BURNLINK_NOTIFY_ALLOW": "127.0.0.1", "BASE_URL": "http://127.0.0.1:8000"})
     try:
         from app.core.config import load_config
         from app.server.factory import create_app
@@ -108,7 +110,7 @@ def main() -> None:
         configure_logging("INFO")
         sys.stderr = real_stderr
         app = create_app(load_config())
-        cycle = make_cycle(app, args.metadata)
+        cycle = make_cycle(app, args.metadata, args.notify_url)
         for _ in range(20):  # warm caches, script loading, the connection pool
             cycle()
         if args.profile:
