@@ -57,7 +57,7 @@ def store_secret(rights: Any, blob: bytes, link_verifier: bytes, auth_verifier: 
     return services().store.create(blob, link_verifier, auth_verifier, ttl=ttl, views=views, has_code=has_code,
                                    deliver=deliver_flag(targets), seal_targets=sealer(targets), target_count=len(targets),
                                    facts=client_facts(), creator=email, label=label, kind=kind or "",
-                                   remember=remember)
+                                   remember=remember, wanted={name for target in targets for name in target.events})
 
 
 def spend_view(sid: str, link_verifier: bytes, auth_verifier: bytes) -> Revealed:

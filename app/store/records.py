@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 # Event codes as the scripts write them, and the names the API and notifications use.
@@ -20,6 +21,12 @@ EVENT_NAMES = {
     "qb": "request.burned",
     "qx": "request.expired",
 }
+_CODES = {name: code for code, name in EVENT_NAMES.items()}
+
+
+def event_codes(names: Collection[str]) -> str:
+    """The codes of the events ``names``, as the scripts look them up: ``",o,r,"``."""
+    return "," + ",".join(sorted({_CODES[name] for name in names if name in _CODES})) + ","
 
 
 @dataclass(frozen=True)

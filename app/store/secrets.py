@@ -26,7 +26,7 @@ also records its event: atomic on one Redis and, thanks to the shard's tag, on a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from ..core.errors import NotFound, WrongAccessCode
 from ..core.protocol import b64u_encode, new_id
 from .connection import supports_script_flags
 from .pieces import pieces
-from .records import Created, Delivery, Event, Metadata, Receipt, Revealed
+from .records import Created, Delivery, Event, Metadata, Receipt, Revealed, event_codes
 from .shards import SHARDS, shard_of, shard_tags
 
 SCRIPTS = Path(__file__).with_name("scripts")
@@ -124,16 +124,18 @@ class Store:
     def create(self, blob: bytes, link_verifier: bytes, auth_verifier: bytes, *, ttl: int, views: int, has_code: bool,
                deliver: bool = False, seal_targets: Callable[[str], bytes] | None = None, target_count: int = 0,
                facts: str = "", creator: str = "", label: str = "", kind: str = "",
-               remember: Callable[[str], None] | None = None) -> Created:
+               remember: Callable[[str], None] | None = None, wanted: Collection[str] = ()) -> Created:
         """Store a new secret under a fresh random id.
 
         ``deliver`` sends its events to the shard's stream (notifications or an audit trail);
-        ``seal_targets`` seals the creator's ``target_count`` notification targets to the new id.
+        ``seal_targets`` seals the creator's ``target_count`` notification targets to the new id,
+        and ``wanted`` names the events any of them wants (the worker skips the others' targets).
         ``creator`` (a signed-in creator's address), ``label`` and ``kind`` are kept beside the ciphertext;
         ``remember`` indexes the new id under its creator *before* the secret is stored.
         """
         now = int(self.clock())
         states = "|".join(Delivery("pending", 0).encode() for _ in range(target_count)) if seal_targets else ""
+        codes = event_codes(wanted) if seal_targets and wanted else ""
         for _ in range(3):  # 128-bit ids never collide in practice; the check is cheap insurance
             secret_id = b64u_encode(new_id())
             targets = seal_targets(secret_id) if seal_targets else b""
@@ -141,7 +143,7 @@ class Store:
                 remember(secret_id)
             first, *rest = pieces(link_verifier + auth_verifier, blob)
             args = [first, views, int(has_code), ttl, self.receipt_retention, now,
-                    secret_id, int(deliver), targets, states, facts, self.stream_ttl, creator, label, kind, *rest]
+                    secret_id, int(deliver), targets, states, facts, self.stream_ttl, creator, label, kind, codes, *rest]
             if self._script("create")(keys=self.script_keys(secret_id), args=args):
                 return Created(secret_id, now + ttl)
         raise RuntimeError("could not allocate a secret id")

@@ -278,6 +278,27 @@ class StoreContract:
         # The last view took it off the due index: no expiry will be reported for it.
         assert store.client.zscore(due_key, loud) is None
 
+    def told(self, store: Store, sid: str) -> list[tuple[str, bytes]]:
+        """``(code, t)`` of each stream entry of ``sid``: whether a target the creator named wants it."""
+        entries = store.client.xrange(store.script_keys(sid)[2])
+        return [(m[b"m"].decode().split(",")[1], m[b"t"]) for _, m in entries if m[b"m"].decode().startswith(sid + ",")]
+
+    def test_an_entry_says_whether_the_creators_targets_want_it(self, store: Store) -> None:
+        def made(**options: Any) -> str:
+            sid = store.create(BLOB, LINK, AUTH, ttl=600, views=1, has_code=True, deliver=True, **options).id
+            store.metadata(sid, LINK)
+            store.reveal(sid, LINK, AUTH)
+            return sid
+
+        sealed = {"seal_targets": lambda _: b"sealed", "target_count": 1}
+        revealed_only = made(**sealed, wanted={"secret.revealed"})
+        assert self.told(store, revealed_only) == [("c", b"0"), ("o", b"0"), ("r", b"1")]
+        # Without the list (a receipt from before it existed), every event may be wanted.
+        assert self.told(store, made(**sealed)) == [("c", b"1"), ("o", b"1"), ("r", b"1")]
+        assert self.told(store, made()) == [("c", b"0"), ("o", b"0"), ("r", b"0")]
+        # Names of no secret event (a request's) want none of a secret's.
+        assert self.told(store, made(**sealed, wanted={"request.answered"})) == [("c", b"0"), ("o", b"0"), ("r", b"0")]
+
     def test_an_expiry_is_recorded_once_whoever_sees_it_first(self, store: Store) -> None:
         swept = store.create(BLOB, LINK, AUTH, ttl=1, views=1, has_code=True, deliver=True)
         read = store.create(BLOB, LINK, AUTH, ttl=1, views=1, has_code=True, deliver=True)

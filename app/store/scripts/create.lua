@@ -1,16 +1,17 @@
 -- Store a new secret. KEYS: the secret string, its receipt, its shard's stream and due index.
--- ARGV: verifiers||blob (or its piece 0, the other pieces following ARGV[15]), views, has_code (0/1), ttl, receipt retention, now, id, deliver (0/1),
+-- ARGV: verifiers||blob (or its piece 0, the other pieces following ARGV[16]), views, has_code (0/1), ttl, receipt retention, now, id, deliver (0/1),
 -- sealed notification targets (or ''), initial delivery states (or ''), client facts (or ''),
--- the shard keys' TTL, the creator's verified e-mail (or ''), the creator's label (or ''), the kind the creator declared (or '').
+-- the shard keys' TTL, the creator's verified e-mail (or ''), the creator's label (or ''), the kind the creator declared (or ''),
+-- the event codes those targets want, as ',c,r,' (or '').
 -- Returns 0 when the id is taken (the caller draws another), 1 when stored.
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local ttl = tonumber(ARGV[4])
 local now = ARGV[6]
 local exp = tonumber(now) + ttl
-if #ARGV > 15 then
+if #ARGV > 16 then
   local pieces = {'0', ARGV[1]}
-  for i = 16, #ARGV do
-    pieces[#pieces + 1] = tostring(i - 15)
+  for i = 17, #ARGV do
+    pieces[#pieces + 1] = tostring(i - 16)
     pieces[#pieces + 1] = ARGV[i]
   end
   redis.call('HSET', KEYS[1], unpack(pieces))
@@ -30,6 +31,7 @@ if ARGV[13] ~= '' then redis.call('HSET', KEYS[2], 'by', ARGV[13]) end
 if ARGV[14] ~= '' then redis.call('HSET', KEYS[2], 'l', ARGV[14]) end
 if ARGV[15] ~= '' then redis.call('HSET', KEYS[2], 'k', ARGV[15]) end
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'nt', ARGV[9], 'ds', ARGV[10]) end
+if ARGV[16] ~= '' then redis.call('HSET', KEYS[2], 'nw', ARGV[16]) end
 redis.call('EXPIRE', KEYS[2], ttl + tonumber(ARGV[5]))
 record(KEYS[2], KEYS[3], ARGV[7], 'c', now, '', ARGV[11], ARGV[12])
 return 1
