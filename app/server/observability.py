@@ -135,7 +135,7 @@ class RequestLog:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
+        request_id = incoming if incoming and _REQUEST_ID.fullmatch(incoming) else f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             headers.append(("X-Request-ID", request_id))

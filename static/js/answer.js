@@ -2,14 +2,13 @@
 // and the asker's note, checked against its MAC, and sends one answer, sealed here to the public key Q in the fragment (request.js). Loading the page
 // only asks for the state and the note, which spends nothing; the answer leaves after a click or
 // Enter on Send. Like the reveal page, the key may arrive later than the page (hashchange).
-import { FieldError, clearFieldError, clearFieldErrors, showFieldError } from "./fields.js";
+import { FieldError, clearErrorsOnEdit, clearFieldErrors, initFilePicker, showFormError } from "./fields.js";
 import { initLanguageSwitch } from "./i18n.js";
-import { safeFileName } from "./kinds.js";
 import * as protocol from "./protocol.js";
 import * as request from "./request.js";
 import { hideVerified, showVerified } from "./sender.js";
-import { Sentence, sentenceOf } from "./sentences.js";
-import { $, api, dropZone, formatSize, hasWebCrypto, say, show, unsay } from "./ui.js";
+import { Sentence } from "./sentences.js";
+import { $, api, hasWebCrypto, say, show, unsay } from "./ui.js";
 
 const intro = $("#intro");
 const form = $("#answer-form");
@@ -100,11 +99,7 @@ async function send(event) {
     if (status === 404) return end($("#gone"));
     throw apiError(status, body);
   } catch (err) {
-    if (err instanceof FieldError) showFieldError(err.field, err.key, err.vars);
-    else {
-      const { key, vars } = sentenceOf(err);
-      say($("#form-error"), key, vars);
-    }
+    showFormError(err);
   } finally {
     busy = false;
     say(button, "answer_submit");
@@ -177,14 +172,8 @@ function init() {
   say($("#file-limit"), "file_limit", { size: { bytes: maxFile } });
   for (const radio of form.querySelectorAll("input[name=kind]")) radio.addEventListener("change", selectKind);
   selectKind();
-  $("#file").addEventListener("change", () => {
-    const file = $("#file").files[0];
-    $("#file-name").textContent = file ? `${safeFileName(file.name)} (${formatSize(file.size)})` : "";
-  });
-  dropZone($("#drop"), $("#file"));
-  // Whatever the person changes in a field takes back that field's error.
-  form.addEventListener("input", (e) => clearFieldError(e.target));
-  form.addEventListener("change", (e) => clearFieldError(e.target));
+  initFilePicker();
+  clearErrorsOnEdit(form);
   form.addEventListener("submit", send);
   window.addEventListener("hashchange", takeLink);
   takeLink();

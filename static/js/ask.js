@@ -5,14 +5,14 @@
 // inbox link too and lists the request (locallist.js).
 import { createOptions, failure } from "./account.js";
 import { keepRequest } from "./browserlinks.js";
-import { FieldError, clearFieldError, clearFieldErrors, showFieldError } from "./fields.js";
+import { FieldError, clearErrorsOnEdit, clearFieldErrors, showFormError } from "./fields.js";
 import { initLanguageSwitch } from "./i18n.js";
 import { initKeptRequests } from "./locallist.js";
 import { clearNotifyRefusal, initNotifyForm, notifyTargets, resetNotify, showNotifyRefusal } from "./notifyform.js";
 import * as protocol from "./protocol.js";
 import { drawQr } from "./qr.js";
 import * as request from "./request.js";
-import { Sentence, sentenceOf } from "./sentences.js";
+import { Sentence } from "./sentences.js";
 import { $, api, copyText, hasWebCrypto, say, show, unsay } from "./ui.js";
 
 const section = $("#ask");
@@ -123,11 +123,7 @@ async function submit(event) {
     showResult(made, keep);
     if (keep) kept.refresh();
   } catch (err) {
-    if (err instanceof FieldError) showFieldError(err.field, err.key, err.vars);
-    else {
-      const { key, vars } = sentenceOf(err);
-      say($("#form-error"), key, vars);
-    }
+    showFormError(err);
   } finally {
     button.disabled = false;
     say(button, "ask_submit");
@@ -146,9 +142,7 @@ function init() {
   for (const button of document.querySelectorAll("#result button.copy[data-copy]")) {
     button.addEventListener("click", () => copyText(button, $(`#${button.dataset.copy}`).value));
   }
-  // Whatever the asker changes in a field takes back that field's error.
-  form.addEventListener("input", (e) => clearFieldError(e.target));
-  form.addEventListener("change", (e) => clearFieldError(e.target));
+  clearErrorsOnEdit(form);
   form.addEventListener("submit", submit);
 }
 

@@ -3,15 +3,14 @@ import { createOptions, pagePolicy } from "./account.js";
 import { initAwsForm } from "./awsform.js";
 import { rememberLink, remembering, setRemembering } from "./browserlinks.js";
 import { initBulkForm, runBulk } from "./bulkform.js";
-import { FieldError, clearFieldError, clearFieldErrors, showFieldError } from "./fields.js";
+import { FieldError, clearErrorsOnEdit, clearFieldErrors, initFilePicker, showFormError } from "./fields.js";
 import { initLanguageSwitch } from "./i18n.js";
-import { safeFileName } from "./kinds.js";
 import { clearNotifyRefusal, initNotifyForm, notifyTargets, resetNotify, showNotifyRefusal } from "./notifyform.js";
 import * as protocol from "./protocol.js";
 import { initResult, showResult } from "./result.js";
 import { Sentence, sentenceOf } from "./sentences.js";
 import { initSessionTtl, ttlSeconds } from "./sessionttl.js";
-import { $, api, dropZone, formatSize, hasWebCrypto, say, show, unsay } from "./ui.js";
+import { $, api, hasWebCrypto, say, show, unsay } from "./ui.js";
 
 const form = $("#create-form");
 const section = $("#create");
@@ -213,11 +212,7 @@ async function submit(event) {
     show(section, false);
     showResult(`${body.url}#${protocol.b64uEncode(sealed.K)}`, code, body);
   } catch (err) {
-    if (err instanceof FieldError) showFieldError(err.field, err.key, err.vars);
-    else {
-      const { key, vars } = sentenceOf(err);
-      setError(key, vars);
-    }
+    showFormError(err);
   } finally {
     button.disabled = false;
     say(button, submitKey());
@@ -245,14 +240,8 @@ function init() {
     $("#remember").checked = remembering();
     $("#remember").addEventListener("change", (e) => setRemembering(e.target.checked));
   }
-  $("#file").addEventListener("change", () => {
-    const file = $("#file").files[0];
-    $("#file-name").textContent = file ? `${safeFileName(file.name)} (${formatSize(file.size)})` : "";
-  });
-  dropZone($("#drop"), $("#file"));
-  // Whatever the creator changes in a field takes back that field's error.
-  form.addEventListener("input", (e) => clearFieldError(e.target));
-  form.addEventListener("change", (e) => clearFieldError(e.target));
+  initFilePicker();
+  clearErrorsOnEdit(form);
   initResult();
   form.addEventListener("submit", submit);
 }

@@ -1,7 +1,8 @@
 // Messages tied to one form field: an error shown next to it, and notes it is described by.
 // A hidden note stays out of aria-describedby: a referenced element is read even while hidden.
-import { Sentence } from "./sentences.js";
-import { $, say, show, unsay } from "./ui.js";
+import { safeFileName } from "./kinds.js";
+import { Sentence, sentenceOf } from "./sentences.js";
+import { $, dropZone, formatSize, say, show, unsay } from "./ui.js";
 
 /** A problem with one field, named by the field's id; the page shows it next to that field. */
 export class FieldError extends Sentence {
@@ -54,4 +55,30 @@ export function clearFieldErrors(root) {
   for (const box of root.querySelectorAll(".field-error:not([hidden])")) {
     clearFieldError(document.getElementById(box.id.replace(/^err-/, "")));
   }
+}
+
+/** Show why a submit failed: next to its field when it names one, else in the form's #form-error line. */
+export function showFormError(err) {
+  if (err instanceof FieldError) {
+    showFieldError(err.field, err.key, err.vars);
+    return;
+  }
+  const { key, vars } = sentenceOf(err);
+  say($("#form-error"), key, vars);
+}
+
+/** Whatever the person changes in a field of `form` takes back that field's error. */
+export function clearErrorsOnEdit(form) {
+  form.addEventListener("input", (e) => clearFieldError(e.target));
+  form.addEventListener("change", (e) => clearFieldError(e.target));
+}
+
+/** The file panel (#file, #drop, #file-name): a chosen or dropped file's safe name and size shown. */
+export function initFilePicker() {
+  const input = $("#file");
+  input.addEventListener("change", () => {
+    const file = input.files[0];
+    $("#file-name").textContent = file ? `${safeFileName(file.name)} (${formatSize(file.size)})` : "";
+  });
+  dropZone($("#drop"), input);
 }
